@@ -1,0 +1,38 @@
+package com.oneshotct.worker;
+
+import com.oneshotct.model.data.DataException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code oneshot} command line: one subcommand per job. */
+@Command(
+        name = "oneshot",
+        mixinStandardHelpOptions = true,
+        version = "oneshot 0.1.0",
+        description = "OneShot CT: train, evaluate and serve the one-shot COVID-19 chest-CT model.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code: 0 ok, 1 failure, 2 bad usage or bad input. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // Bad input is the user's to fix: say what and where, without a stack trace.
+            boolean badInput = ex instanceof DataException || ex instanceof IllegalArgumentException;
+            cmd.getErr().println("error: " + ex.getMessage());
+            if (!badInput) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return badInput ? 2 : 1;
+        });
+        return cli;
+    }
+}

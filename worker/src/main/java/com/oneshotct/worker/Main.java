@@ -1,6 +1,7 @@
 package com.oneshotct.worker;
 
 import com.oneshotct.model.data.DataException;
+import com.oneshotct.worker.cli.DatasetCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,10 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "oneshot 0.1.0",
         description = "OneShot CT: train, evaluate and serve the one-shot COVID-19 chest-CT model.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            DatasetCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {

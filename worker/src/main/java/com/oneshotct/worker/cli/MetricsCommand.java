@@ -1,0 +1,194 @@
+package com.oneshotct.worker.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.oneshotct.model.data.DataException;
+import com.oneshotct.model.metrics.ClassificationCsv;
+import com.oneshotct.model.metrics.ClassificationReport;
+import com.oneshotct.model.metrics.CocoApResult;
+import com.oneshotct.model.metrics.CocoDetection;
+import com.oneshotct.model.metrics.CocoGroundTruth;
+import com.oneshotct.model.metrics.CocoJson;
+import com.oneshotct.model.metrics.CocoMaskAp;
+import com.oneshotct.model.metrics.PaperAp;
+import com.oneshotct.model.metrics.PaperApImage;
+import com.oneshotct.model.metrics.PaperApResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code metrics}: the paper's metrics on files. Segmentation: {@code --gt GT.json --pred PRED.json} (COCO
+ * instances file and results list, RLE masks) gives COCO mask AP and the paper's per-image AP. Classification:
+ * {@code --classification CSV} (lines image,true,pred) gives sensitivity, precision, accuracy, weighted and macro F1.
+ *
+ * <p>{@code --json} output, stable keys:
+ * <ul>
+ *   <li>segmentation: {@code {"coco":{"AP","AP50","AP75"},"paper":{"AP50","AP75","mAP","labels":[...]}}}, where
+ *       {@code labels} are the category ids that took part in the paper's AP (model-spec 9 asks every report to
+ *       say which); COCO values are -1 when no category has ground truth, as in pycocotools;</li>
+ *   <li>classification: {@code classes} (["Normal","CP","COVID"]); {@code sensitivity}, {@code precision},
+ *       {@code f1}, {@code support}, {@code predicted}, each an object keyed by class name; {@code averaged_classes}
+ *       (the classes in the macro and weighted F1); {@code accuracy}, {@code weighted_f1}, {@code macro_f1}; and
+ *       {@code confusion_matrix} as rows (true) of columns (predicted). Undefined ratios are 0, see
+ *       {@link ClassificationReport}.</li>
+ * </ul>
+ */
+@Command(
+        name = "metrics",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Segmentation: COCO mask AP (pycocotools semantics) and the paper's per-image AP of a COCO results list"
+                    + " against a COCO instances file (RLE masks).",
+            "Classification: sensitivity, precision, accuracy, the paper's weighted F1 (0.45/0.35/0.20) and macro F1"
+                    + " of a CSV of image,true,pred lines."
+        })
+public final class MetricsCommand implements Callable<Integer> {
+    private static final String[] CLASS_NAMES = {"Normal", "CP", "COVID"};
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--gt", paramLabel = "GT.json", description = "COCO instances file: images, annotations (RLE).")
+    Path gt;
+
+    @Option(names = "--pred", paramLabel = "PRED.json", description = "COCO results list (RLE segmentations).")
+    Path pred;
+
+    @Option(names = "--classification", paramLabel = "CSV", description = "Lines image,true,pred; classes 0..2.")
+    Path classification;
+
+    @Option(names = "--labels", split = ",", paramLabel = "ID",
+            description = "Category ids that take part in the paper's AP (e.g. 2,3 for GGO and consolidation);"
+                    + " default: all.")
+    List<Integer> labels;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean seg = gt != null || pred != null;
+        if (seg == (classification != null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "give either --gt GT.json --pred PRED.json, or --classification CSV");
+        }
+        if (seg && (gt == null || pred == null)) {
+            throw new ParameterException(spec.commandLine(), "segmentation metrics need both --gt and --pred");
+        }
+        if (!seg && labels != null) {
+            throw new ParameterException(spec.commandLine(), "--labels applies to segmentation metrics only");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (seg) {
+            segmentation(out);
+        } else {
+            classification(out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void segmentation(PrintWriter out) throws Exception {
+        CocoGroundTruth truth = CocoJson.readGroundTruth(gt);
+        List<CocoDetection> dets = CocoJson.readResults(pred, truth);
+        if (truth.images().isEmpty()) {
+            throw new DataException(gt, "no images: nothing to evaluate");
+        }
+        CocoApResult coco = CocoMaskAp.evaluate(truth, dets);
+        Set<Integer> filter = labels == null ? null : new TreeSet<>(labels);
+        PaperApResult paper = PaperAp.evaluate(PaperApImage.fromCoco(truth, dets), filter);
+        if (json) {
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode root = m.createObjectNode();
+            root.putObject("coco").put("AP", coco.ap()).put("AP50", coco.ap50()).put("AP75", coco.ap75());
+            ObjectNode p = root.putObject("paper").put("AP50", paper.ap50()).put("AP75", paper.ap75())
+                    .put("mAP", paper.map());
+            ArrayNode l = p.putArray("labels");
+            paper.labels().forEach(l::add);
+            out.println(m.writeValueAsString(root));
+            return;
+        }
+        out.printf(Locale.ROOT, "%d images, %d ground-truth instances, %d detections%n", truth.images().size(),
+                truth.annotations().size(), dets.size());
+        out.printf(Locale.ROOT, "COCO mask AP (pycocotools semantics, area all, maxDets %d)%n", CocoMaskAp.MAX_DETS);
+        out.printf(Locale.ROOT, "  %-8s %-8s %-8s%n", "AP", "AP50", "AP75");
+        out.printf(Locale.ROOT, "  %-8.4f %-8.4f %-8.4f%n", coco.ap(), coco.ap50(), coco.ap75());
+        coco.perCategory().forEach((c, v) -> out.printf(Locale.ROOT, "  category %d: AP %s%n", c,
+                v < 0 ? "n/a (no ground truth)" : String.format(Locale.ROOT, "%.4f", v)));
+        out.printf(Locale.ROOT, "paper per-image AP (IoU > t, mean over images), labels %s%s%n",
+                paper.labels(), paper.filtered() ? "" : " (all)");
+        out.printf(Locale.ROOT, "  %-8s %-8s %-8s%n", "AP50", "AP75", "mAP");
+        out.printf(Locale.ROOT, "  %-8.4f %-8.4f %-8.4f%n", paper.ap50(), paper.ap75(), paper.map());
+    }
+
+    private void classification(PrintWriter out) throws Exception {
+        ClassificationReport r = ClassificationReport.of(ClassificationCsv.confusion(classification));
+        int n = r.classes();
+        if (json) {
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode root = m.createObjectNode();
+            ArrayNode names = root.putArray("classes");
+            ObjectNode sens = root.putObject("sensitivity");
+            ObjectNode prec = root.putObject("precision");
+            ObjectNode f1 = root.putObject("f1");
+            ObjectNode support = root.putObject("support");
+            ObjectNode predicted = root.putObject("predicted");
+            ArrayNode averaged = root.putArray("averaged_classes");
+            for (int c = 0; c < n; c++) {
+                names.add(CLASS_NAMES[c]);
+                sens.put(CLASS_NAMES[c], r.sensitivity(c));
+                prec.put(CLASS_NAMES[c], r.precision(c));
+                f1.put(CLASS_NAMES[c], r.f1(c));
+                support.put(CLASS_NAMES[c], r.support(c));
+                predicted.put(CLASS_NAMES[c], r.predicted(c));
+                if (r.averaged(c)) {
+                    averaged.add(CLASS_NAMES[c]);
+                }
+            }
+            root.put("accuracy", r.accuracy()).put("weighted_f1", r.weightedF1()).put("macro_f1", r.macroF1());
+            ArrayNode cm = root.putArray("confusion_matrix");
+            for (int t = 0; t < n; t++) {
+                ArrayNode row = cm.addArray();
+                for (int p = 0; p < n; p++) {
+                    row.add(r.confusion(t, p));
+                }
+            }
+            out.println(m.writeValueAsString(root));
+            return;
+        }
+        out.println("confusion matrix (rows true, columns predicted)");
+        out.printf(Locale.ROOT, "  %-8s", "");
+        for (int p = 0; p < n; p++) {
+            out.printf(Locale.ROOT, " %8s", CLASS_NAMES[p]);
+        }
+        out.println();
+        for (int t = 0; t < n; t++) {
+            out.printf(Locale.ROOT, "  %-8s", CLASS_NAMES[t]);
+            for (int p = 0; p < n; p++) {
+                out.printf(Locale.ROOT, " %8d", r.confusion(t, p));
+            }
+            out.println();
+        }
+        out.printf(Locale.ROOT, "  %-8s %11s %9s %8s %8s%n", "class", "sensitivity", "precision", "F1", "support");
+        for (int c = 0; c < n; c++) {
+            String note = !r.averaged(c) ? "  (absent: not averaged)"
+                    : r.support(c) == 0 ? "  (no true samples: sensitivity 0 by rule)"
+                    : r.predicted(c) == 0 ? "  (never predicted: precision 0 by rule)" : "";
+            out.printf(Locale.ROOT, "  %-8s %11.4f %9.4f %8.4f %8d%s%n", CLASS_NAMES[c], r.sensitivity(c),
+                    r.precision(c), r.f1(c), r.support(c), note);
+        }
+        out.printf(Locale.ROOT, "accuracy %.4f, weighted F1 %.4f (weights 0.45/0.35/0.20 over the classes present),"
+                + " macro F1 %.4f%n", r.accuracy(), r.weightedF1(), r.macroF1());
+    }
+}

@@ -2,6 +2,7 @@ package com.oneshotct.worker;
 
 import com.oneshotct.model.data.DataException;
 import com.oneshotct.worker.cli.DatasetCommand;
+import com.oneshotct.worker.cli.MetricsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "OneShot CT: train, evaluate and serve the one-shot COVID-19 chest-CT model.",
         subcommands = {
             DatasetCommand.class,
+            MetricsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

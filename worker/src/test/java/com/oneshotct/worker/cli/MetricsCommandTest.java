@@ -27,7 +27,6 @@ class MetricsCommandTest {
     /** The command as the launcher runs it: under Main, whose handler turns bad input into exit code 2. */
     private int run(String... args) {
         CommandLine cli = Main.commandLine();
-        cli.addSubcommand(new MetricsCommand());
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         String[] all = new String[args.length + 1];

@@ -3,6 +3,7 @@ package com.oneshotct.worker;
 import com.oneshotct.model.data.DataException;
 import com.oneshotct.worker.cli.DatasetCommand;
 import com.oneshotct.worker.cli.MetricsCommand;
+import com.oneshotct.worker.cli.SynthCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
         version = "oneshot 0.1.0",
         description = "OneShot CT: train, evaluate and serve the one-shot COVID-19 chest-CT model.",
         subcommands = {
+            SynthCommand.class,
             DatasetCommand.class,
             MetricsCommand.class,
             CommandLine.HelpCommand.class

@@ -23,7 +23,7 @@ class SynthCommandTest {
 
     /** Runs through Main's error handling (bad input: "error: ..." and exit code 2), with synth registered. */
     private int run(String... args) {
-        CommandLine cli = Main.commandLine().addSubcommand(new SynthCommand());
+        CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         String[] all = new String[args.length + 1];

@@ -1,0 +1,88 @@
+package com.oneshotct.db;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import static com.oneshotct.db.Jdbc.first;
+import static com.oneshotct.db.Jdbc.update;
+
+/**
+ * Stage attempts, append-only: an attempt is recorded when it starts and closed once when it ends. Both writes
+ * are idempotent, so an activity that retries its own bookkeeping leaves one row per attempt.
+ */
+public final class AttemptRepository {
+
+    /** Stage order for sorting, spelled from the enum so the two cannot drift apart. */
+    static final String STAGE_ORDER = "array_position(ARRAY["
+            + Arrays.stream(Stage.values()).map(s -> "'" + s.sql() + "'").collect(Collectors.joining(", "))
+            + "]::text[], a.stage)";
+
+    private final Jdbc jdbc;
+
+    public AttemptRepository(DataSource dataSource) {
+        this.jdbc = new Jdbc(dataSource);
+    }
+
+    /** Records that an attempt began; a repeat returns the attempt as first recorded. */
+    public StageAttempt start(AttemptStart s) {
+        return jdbc.tx("recording start of " + describe(s.workflowId(), s.stage(), s.attempt()), c -> {
+            long run = Jdbc.runKey(c, s.workflowId());
+            update(c, "INSERT INTO stage_attempts (run_id, stage, attempt, worker_identity, task_queue, started_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, stage, attempt) DO NOTHING",
+                    run, s.stage(), s.attempt(), s.workerIdentity(), s.taskQueue(), s.startedAt());
+            return find(c, s.workflowId(), s.stage(), s.attempt());
+        });
+    }
+
+    /**
+     * Closes an attempt. Closing it again with the same outcome and error class is a no-op that returns the
+     * recorded attempt; a different ending is a {@link ConflictException}: history is not rewritten.
+     */
+    public StageAttempt finish(String workflowId, Stage stage, int attempt, AttemptEnd end) {
+        String what = describe(workflowId, stage, attempt);
+        return jdbc.tx("recording end of " + what, c -> {
+            long run = Jdbc.runKey(c, workflowId);
+            int n = update(c, "UPDATE stage_attempts SET ended_at = ?, outcome = ?, error_class = ?,"
+                            + " error_message = ? WHERE run_id = ? AND stage = ? AND attempt = ?"
+                            + " AND ended_at IS NULL",
+                    end.endedAt(), end.outcome(), end.errorClass(), end.errorMessage(), run, stage, attempt);
+            StageAttempt a = find(c, workflowId, stage, attempt);
+            if (n == 0 && (a.outcome() != end.outcome() || !Objects.equals(a.errorClass(), end.errorClass()))) {
+                throw new ConflictException(what + " already ended as " + a.outcome().sql()
+                        + (a.errorClass() == null ? "" : " (" + a.errorClass() + ")"));
+            }
+            return a;
+        });
+    }
+
+    /** Every attempt of a run, in stage order and attempt order. */
+    public List<StageAttempt> attempts(String workflowId) {
+        return jdbc.read("reading attempts of run '" + workflowId + "'", c -> list(c, workflowId));
+    }
+
+    static List<StageAttempt> list(Connection c, String workflowId) throws SQLException {
+        long run = Jdbc.runKey(c, workflowId);
+        return Jdbc.list(c, "SELECT " + Rows.ATTEMPT_COLUMNS + " FROM stage_attempts a JOIN runs r ON r.id = a.run_id"
+                + " WHERE a.run_id = ? ORDER BY " + STAGE_ORDER + ", a.attempt", Rows::attempt, run);
+    }
+
+    private static StageAttempt find(Connection c, String workflowId, Stage stage, int attempt) throws SQLException {
+        return first(c, "SELECT " + Rows.ATTEMPT_COLUMNS + " FROM stage_attempts a JOIN runs r ON r.id = a.run_id"
+                        + " WHERE r.workflow_id = ? AND a.stage = ? AND a.attempt = ?", Rows::attempt,
+                workflowId, stage, attempt)
+                .orElseThrow(() -> new NotFoundException("attempt", describeId(workflowId, stage, attempt)));
+    }
+
+    private static String describe(String workflowId, Stage stage, int attempt) {
+        return "attempt " + attempt + " of stage " + stage.sql() + " of run '" + workflowId + "'";
+    }
+
+    private static String describeId(String workflowId, Stage stage, int attempt) {
+        return workflowId + "/" + stage.sql() + "/" + attempt;
+    }
+}

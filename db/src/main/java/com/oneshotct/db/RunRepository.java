@@ -1,0 +1,114 @@
+package com.oneshotct.db;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.TreeMap;
+
+import static com.oneshotct.db.Jdbc.first;
+import static com.oneshotct.db.Jdbc.update;
+
+/** Datasets and runs: registration (idempotent), dataset lineage and status changes. */
+public final class RunRepository {
+
+    private final Jdbc jdbc;
+
+    public RunRepository(DataSource dataSource) {
+        this.jdbc = new Jdbc(dataSource);
+    }
+
+    /**
+     * Records a dataset, keyed by its manifest hash. A repeat (another run on the same data, or a retried fetch)
+     * leaves the first row as it was and returns it.
+     */
+    public Dataset registerDataset(NewDataset d) {
+        String splits;
+        try {
+            splits = Rows.JSON.writeValueAsString(new TreeMap<>(d.splitSizes()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("split sizes of dataset " + d.name() + " cannot be written", e);
+        }
+        return jdbc.tx("registering dataset '" + d.name() + "'", c -> {
+            update(c, "INSERT INTO datasets (id, name, object_prefix, file_count, total_bytes, split_sizes)"
+                            + " VALUES (?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (id) DO NOTHING",
+                    d.id(), d.name(), d.objectPrefix(), d.fileCount(), d.totalBytes(), splits);
+            return first(c, "SELECT " + Rows.DATASET_COLUMNS + " FROM datasets d WHERE d.id = ?", Rows::dataset,
+                    d.id()).orElseThrow();
+        });
+    }
+
+    public Dataset dataset(String id) {
+        return jdbc.read("reading dataset '" + id + "'", c ->
+                first(c, "SELECT " + Rows.DATASET_COLUMNS + " FROM datasets d WHERE d.id = ?", Rows::dataset, id)
+                        .orElseThrow(() -> new NotFoundException("dataset", id)));
+    }
+
+    /**
+     * Registers a run under its workflow id. A retried registration finds the row and returns it unchanged; the
+     * same workflow id with a different request is a {@link ConflictException} (compared as JSON values, so
+     * key order and spacing do not matter).
+     */
+    public Run register(NewRun r) {
+        return jdbc.tx("registering run '" + r.workflowId() + "'", c -> {
+            update(c, "INSERT INTO runs (workflow_id, temporal_run_id, request, config_hash, code_version,"
+                            + " backbone, dataset_name) VALUES (?, ?, ?::jsonb, ?, ?, ?, ?)"
+                            + " ON CONFLICT (workflow_id) DO NOTHING",
+                    r.workflowId(), r.temporalRunId(), r.requestJson(), r.configHash(), r.codeVersion(),
+                    r.backbone(), r.datasetName());
+            boolean same = first(c, "SELECT request = ?::jsonb FROM runs WHERE workflow_id = ?",
+                    rs -> rs.getBoolean(1), r.requestJson(), r.workflowId()).orElseThrow();
+            if (!same) {
+                throw new ConflictException("run '" + r.workflowId()
+                        + "' is already registered with a different request");
+            }
+            return find(c, r.workflowId());
+        });
+    }
+
+    /** The run with this workflow id, or {@link NotFoundException}. */
+    public Run get(String workflowId) {
+        return jdbc.read("reading run '" + workflowId + "'", c -> find(c, workflowId));
+    }
+
+    /**
+     * Records which dataset content a run trained on. Linking the same dataset again is a no-op; the database
+     * refuses to relink a run to another dataset.
+     */
+    public Run linkDataset(String workflowId, String datasetId) {
+        return jdbc.tx("linking run '" + workflowId + "' to dataset '" + datasetId + "'", c -> {
+            int n = update(c, "UPDATE runs SET dataset_id = ?, updated_at = now()"
+                    + " WHERE workflow_id = ? AND dataset_id IS DISTINCT FROM ?", datasetId, workflowId, datasetId);
+            if (n == 0) {
+                Jdbc.runKey(c, workflowId);
+            }
+            return find(c, workflowId);
+        });
+    }
+
+    /**
+     * Moves a run to {@code status}. The first move past REGISTERED stamps {@code started_at}; a terminal status
+     * stamps {@code ended_at}; repeating a move leaves the row untouched. {@code error} replaces the run's error
+     * text (null clears it); FAILED needs one. A run that ended cannot move again: the database refuses it.
+     */
+    public Run updateStatus(String workflowId, RunStatus status, String error) {
+        return jdbc.tx("setting run '" + workflowId + "' to " + status.sql(), c -> {
+            int n = update(c, "UPDATE runs SET status = ?, error = ?,"
+                            + " started_at = CASE WHEN ? THEN started_at ELSE coalesce(started_at, now()) END,"
+                            + " ended_at = CASE WHEN ? THEN coalesce(ended_at, now()) ELSE NULL END,"
+                            + " updated_at = now() WHERE workflow_id = ?"
+                            + " AND (status <> ? OR error IS DISTINCT FROM ?)",
+                    status, error, status == RunStatus.REGISTERED, status.terminal(), workflowId, status, error);
+            if (n == 0) {
+                Jdbc.runKey(c, workflowId); // unknown run, or a repeat that changes nothing
+            }
+            return find(c, workflowId);
+        });
+    }
+
+    static Run find(Connection c, String workflowId) throws SQLException {
+        return first(c, "SELECT " + Rows.RUN_COLUMNS + " FROM runs r WHERE r.workflow_id = ?", Rows::run,
+                workflowId).orElseThrow(() -> new NotFoundException("run", workflowId));
+    }
+}

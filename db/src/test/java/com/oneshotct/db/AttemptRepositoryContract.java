@@ -1,0 +1,106 @@
+package com.oneshotct.db;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import static com.oneshotct.db.Fixtures.at;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Stage attempts: one row per attempt however often it is written, closed once, never rewritten. */
+abstract class AttemptRepositoryContract extends DbContract {
+
+    @BeforeAll
+    void runs() {
+        registry.runs().register(Fixtures.run("wf-a", "resnext50", "cncb-demo"));
+        registry.runs().register(Fixtures.run("wf-b", "resnext50", "cncb-demo"));
+    }
+
+    @Test
+    void startAndFinishAreIdempotent() throws SQLException {
+        AttemptRepository attempts = registry.attempts();
+        AttemptStart s = new AttemptStart("wf-a", Stage.TRAIN, 1, "gpu-worker-1@host", "oneshot-gpu", at(0));
+        StageAttempt started = attempts.start(s);
+        assertTrue(started.running());
+        // a retry of the bookkeeping from another worker would not change who ran the attempt
+        assertEquals(started, attempts.start(new AttemptStart("wf-a", Stage.TRAIN, 1, "other", "q", at(5))));
+
+        AttemptEnd end = AttemptEnd.failed(at(60), new IllegalStateException("CUDA out of memory"));
+        StageAttempt failed = attempts.finish("wf-a", Stage.TRAIN, 1, end);
+        assertEquals(Outcome.FAILED, failed.outcome());
+        assertEquals("java.lang.IllegalStateException", failed.errorClass());
+        assertEquals("CUDA out of memory", failed.errorMessage());
+        assertEquals(at(60), failed.endedAt());
+        assertEquals(failed, attempts.finish("wf-a", Stage.TRAIN, 1, end), "a repeated close is a no-op");
+        assertEquals(1, count("stage_attempts WHERE stage = 'train' AND attempt = 1 AND run_id ="
+                + " (SELECT id FROM runs WHERE workflow_id = 'wf-a')"));
+
+        ConflictException rewrite = assertThrows(ConflictException.class,
+                () -> attempts.finish("wf-a", Stage.TRAIN, 1, AttemptEnd.succeeded(at(61))));
+        assertEquals("attempt 1 of stage train of run 'wf-a' already ended as failed"
+                + " (java.lang.IllegalStateException)", rewrite.getMessage());
+    }
+
+    @Test
+    void attemptsListInStageOrderThenAttemptOrder() {
+        AttemptRepository attempts = registry.attempts();
+        attempts.start(new AttemptStart("wf-b", Stage.TRAIN, 2, "w2", "gpu", at(300)));
+        attempts.start(new AttemptStart("wf-b", Stage.REGISTER, 1, "w1", "cpu", at(0)));
+        attempts.start(new AttemptStart("wf-b", Stage.TRAIN, 1, "w1", "gpu", at(100)));
+        attempts.start(new AttemptStart("wf-b", Stage.FETCH_DATASET, 1, "w1", "cpu", at(10)));
+        List<String> order = attempts.attempts("wf-b").stream()
+                .map(a -> a.stage().sql() + "#" + a.attempt()).toList();
+        assertEquals(List.of("register#1", "fetch_dataset#1", "train#1", "train#2"), order);
+    }
+
+    @Test
+    void wrongAttemptsAreRefusedByName() {
+        AttemptRepository attempts = registry.attempts();
+        ConstraintViolationException zero = assertThrows(ConstraintViolationException.class,
+                () -> attempts.start(new AttemptStart("wf-a", Stage.EVALUATE, 0, "w", "q", at(0))));
+        assertEquals("stage_attempts_attempt_positive", zero.constraint());
+
+        attempts.start(new AttemptStart("wf-a", Stage.EVALUATE, 1, "w", "q", at(100)));
+        ConstraintViolationException noMessage = assertThrows(ConstraintViolationException.class,
+                () -> attempts.finish("wf-a", Stage.EVALUATE, 1, AttemptEnd.failed(at(110), "java.io.IOException",
+                        null)));
+        assertEquals("stage_attempts_failure_has_error", noMessage.constraint());
+
+        ConstraintViolationException backwards = assertThrows(ConstraintViolationException.class,
+                () -> attempts.finish("wf-a", Stage.EVALUATE, 1, AttemptEnd.succeeded(at(99))));
+        assertEquals("stage_attempts_ended_after_started", backwards.constraint());
+
+        StageAttempt stillOpen = attempts.attempts("wf-a").stream()
+                .filter(a -> a.stage() == Stage.EVALUATE).findFirst().orElseThrow();
+        assertNull(stillOpen.outcome(), "a refused close leaves the attempt open");
+    }
+
+    @Test
+    void historyCannotBeEditedOrDeletedInSql() {
+        AttemptRepository attempts = registry.attempts();
+        attempts.start(new AttemptStart("wf-a", Stage.FETCH_DATASET, 1, "w", "q", at(0)));
+        attempts.finish("wf-a", Stage.FETCH_DATASET, 1, AttemptEnd.failed(at(5), "java.io.IOException", "reset"));
+        SQLException edit = assertThrows(SQLException.class, () -> sql("UPDATE stage_attempts"
+                + " SET error_message = 'nothing happened' WHERE stage = 'fetch_dataset'"));
+        assertTrue(edit.getMessage().contains("append-only"), edit.getMessage());
+        SQLException delete = assertThrows(SQLException.class,
+                () -> sql("DELETE FROM stage_attempts WHERE stage = 'fetch_dataset'"));
+        assertTrue(delete.getMessage().contains("cannot be deleted"), delete.getMessage());
+    }
+
+    @Test
+    void unknownRunOrAttemptIsNotFound() {
+        NotFoundException run = assertThrows(NotFoundException.class, () -> registry.attempts()
+                .start(new AttemptStart("ghost", Stage.TRAIN, 1, "w", "q", at(0))));
+        assertEquals("run 'ghost' not found", run.getMessage());
+        NotFoundException attempt = assertThrows(NotFoundException.class, () -> registry.attempts()
+                .finish("wf-a", Stage.REGISTER_METRICS, 7, AttemptEnd.succeeded(at(0))));
+        assertEquals("attempt 'wf-a/register_metrics/7' not found", attempt.getMessage());
+        assertThrows(NotFoundException.class, () -> registry.attempts().attempts("ghost"));
+    }
+}

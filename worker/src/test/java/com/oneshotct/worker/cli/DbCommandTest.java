@@ -1,0 +1,55 @@
+package com.oneshotct.worker.cli;
+
+import com.oneshotct.db.DbConfig;
+import com.oneshotct.db.EmbeddedPostgresSupport;
+import com.oneshotct.worker.Main;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code oneshot db migrate|validate} against the embedded PostgreSQL. */
+class DbCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(Supplier<DbConfig> config, String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        // Main's error handling (error: ... and exit 2 for bad input), without depending on Main listing "db"
+        CommandLine cli = new CommandLine(new DbCommand(config))
+                .setExecutionExceptionHandler(Main.commandLine().getExecutionExceptionHandler());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void migrateCreatesTheSchemaThenFindsItCurrent() {
+        DbConfig db = EmbeddedPostgresSupport.createDatabase("cli_db_migrate");
+        assertEquals(0, run(() -> db, "migrate"), err::toString);
+        assertTrue(out.toString().contains("applied 2 migration(s), now at version 2"), out.toString());
+        assertEquals(0, run(() -> db, "migrate"), err::toString);
+        assertTrue(out.toString().contains("is current (version 2)"), out.toString());
+        assertEquals(0, run(() -> db, "validate"), err::toString);
+        assertTrue(out.toString().contains("matches its migrations"), out.toString());
+    }
+
+    @Test
+    void anUnsetDatabaseUrlIsAClearError() {
+        assertEquals(2, run(() -> DbConfig.fromEnvironment(java.util.Map.of()), "migrate"));
+        assertTrue(err.toString().startsWith("error: ONESHOT_DB_URL is not set"), err.toString());
+    }
+
+    @Test
+    void missingSubcommandIsAUsageError() {
+        assertEquals(2, run(EmbeddedPostgresSupport::shared));
+        assertTrue(err.toString().contains("missing subcommand"), err.toString());
+    }
+}

@@ -2,7 +2,9 @@ package com.oneshotct.worker;
 
 import com.oneshotct.model.data.DataException;
 import com.oneshotct.worker.cli.DatasetCommand;
+import com.oneshotct.worker.cli.DbCommand;
 import com.oneshotct.worker.cli.MetricsCommand;
+import com.oneshotct.worker.cli.RunsCommand;
 import com.oneshotct.worker.cli.SynthCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Command;
             SynthCommand.class,
             DatasetCommand.class,
             MetricsCommand.class,
+            DbCommand.class,
+            RunsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

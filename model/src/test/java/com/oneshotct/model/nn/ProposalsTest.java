@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.oneshotct.model.ops.Anchors;
 import com.oneshotct.model.testing.Golden;
@@ -31,7 +32,7 @@ class ProposalsTest {
             int a = 3;
             int h = 2;
             int w = 4;
-            NDArray obj = m.arange(a * h * w).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+            NDArray obj = m.arange(a * h * w).toType(DataType.FLOAT32, false)
                     .reshape(1, a, h, w);
             float[] flat = Proposals.flattenObjectness(obj).toFloatArray();
             for (int ai = 0; ai < a; ai++) {
@@ -42,7 +43,7 @@ class ProposalsTest {
                 }
             }
             // deltas (1, 4A, H, W) as (A, 4, H, W): coordinate c of anchor a at (y, x) is channel a*4 + c
-            NDArray d = m.arange(4 * a * h * w).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+            NDArray d = m.arange(4 * a * h * w).toType(DataType.FLOAT32, false)
                     .reshape(1, 4 * a, h, w);
             NDArray fd = Proposals.flattenDeltas(d);
             assertEquals(new Shape(h * w * a, 4), fd.getShape());

@@ -1,0 +1,137 @@
+package com.oneshotct.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one-shot model's network, with the reference's module tree so that {@link StateDict} keys equal its
+ * state-dict keys: {@code backbone} (body + fpn), {@code rpn} (head), {@code roi_heads} (box_head, box_predictor,
+ * mask_head, mask_predictor). For now the segmentation half; the classification branch ({@code roi_heads.*_s2},
+ * {@code attn_layer}, the classifiers) joins under its own names.
+ *
+ * <p>The parts run separately, because RoIAlign, proposals, sampling and NMS between them are operators driven by
+ * the caller: {@link #features}, {@link #rpnHead}, {@link #boxHead}, {@link #maskHead}. As a DJL block its forward
+ * takes images (N, 3, H, W) and returns (features, objectness, deltas).
+ *
+ * <p>BatchNorm follows {@link ModelConfig#bnMode()} (reference: batch statistics, also at inference), changeable
+ * with {@link #setBnMode}; DJL's {@code training} flag only decides whether running statistics are updated.
+ */
+public final class OneShotNet extends NetBlock {
+    private final ModelConfig config;
+    private final Backbone backbone;
+    private final Rpn rpn;
+    private final RoiHeads roiHeads;
+
+    /** A part of the network for parameter counts: its state-dict key prefixes and its parameter count. */
+    public record Part(String id, String label, List<String> prefixes, long parameters) {}
+
+    public OneShotNet(ModelConfig config) {
+        this.config = config;
+        backbone = addChildBlock("backbone", new Backbone(config));
+        rpn = addChildBlock("rpn", new Rpn(config));
+        roiHeads = addChildBlock("roi_heads", new RoiHeads(config));
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Backbone backbone() {
+        return backbone;
+    }
+
+    public Rpn rpn() {
+        return rpn;
+    }
+
+    public RoiHeads roiHeads() {
+        return roiHeads;
+    }
+
+    /** The FPN feature map (N, 256, H/32, W/32) of standardised images (N, 3, H, W). */
+    public NDArray features(ParameterStore ps, NDArray images, boolean training) {
+        return backbone.apply(ps, images, training);
+    }
+
+    /** (objectness (N, A, h, w), deltas (N, 4A, h, w)) of a feature map; layout in {@link RpnHead}. */
+    public NDList rpnHead(ParameterStore ps, NDArray features, boolean training) {
+        return rpn.apply(ps, features, training);
+    }
+
+    /** (class logits (K, C), box regression (K, 4C)) of RoIs pooled 7x7, (K, 256, 7, 7). */
+    public NDList boxHead(ParameterStore ps, NDArray pooled7, boolean training) {
+        return roiHeads.box(ps, pooled7, training);
+    }
+
+    /** Mask logits (K, C, 28, 28) of RoIs pooled 14x14, (K, 256, 14, 14). */
+    public NDArray maskHead(ParameterStore ps, NDArray pooled14, boolean training) {
+        return roiHeads.mask(ps, pooled14, training);
+    }
+
+    /** Sets the statistics every BatchNorm of the network normalises with. */
+    public void setBnMode(BnMode mode) {
+        setBnMode(this, mode);
+    }
+
+    private static void setBnMode(Block block, BnMode mode) {
+        if (block instanceof BatchNorm2d bn) {
+            bn.setMode(mode);
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            setBnMode(child.getValue(), mode);
+        }
+    }
+
+    /** Trainable parameters of the whole network (running statistics excluded). */
+    public long parameterCount() {
+        return StateDict.count(this);
+    }
+
+    /** Parameter counts per part, in the rows of model-spec section 7. Needs no initialisation. */
+    public List<Part> parts() {
+        List<StateDict.Entry> entries = StateDict.entries(this);
+        String body = switch (config.backbone()) {
+            case RESNEXT50_32X4D -> "ResNeXt50-32x4d body";
+            case RESNEXT101_32X8D -> "ResNeXt101-32x8d body";
+            case RESNET18 -> "ResNet18 body";
+            case RESNET34 -> "ResNet34 body";
+        };
+        List<Part> parts = new ArrayList<>();
+        parts.add(part(entries, "body", body, "backbone.body."));
+        parts.add(part(entries, "fpn", "FPN, one level", "backbone.fpn."));
+        parts.add(part(entries, "rpn_head", "RPN head", "rpn.head."));
+        parts.add(part(entries, "box", "box head + predictor", "roi_heads.box_head.", "roi_heads.box_predictor."));
+        parts.add(part(entries, "mask", "mask head + predictor", "roi_heads.mask_head.",
+                "roi_heads.mask_predictor."));
+        return parts;
+    }
+
+    private static Part part(List<StateDict.Entry> entries, String id, String label, String... prefixes) {
+        List<StateDict.Entry> mine = entries.stream()
+                .filter(e -> List.of(prefixes).stream().anyMatch(p -> e.key().startsWith(p))).toList();
+        return new Part(id, label, List.of(prefixes), StateDict.count(mine));
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray f = features(ps, inputs.singletonOrThrow(), training);
+        NDList out = new NDList(f);
+        out.addAll(rpnHead(ps, f, training));
+        return out;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        Shape[] f = backbone.getOutputShapes(inputs);
+        Shape[] r = rpn.getOutputShapes(f);
+        return new Shape[] {f[0], r[0], r[1]};
+    }
+}

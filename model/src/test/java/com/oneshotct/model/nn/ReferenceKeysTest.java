@@ -1,0 +1,86 @@
+package com.oneshotct.model.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.types.Shape;
+import com.oneshotct.model.testing.Golden;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The network's keys against the reference's state dict ({@code oneshot_forward_weights.tsv}: key, shape, kind of
+ * every parameter of the ResNeXt50 model). The segmentation half must be there exactly, with the same shapes and
+ * kinds, and nothing else; the classification branch ({@code _s2}, {@code attn_layer}, classifiers) is not built yet.
+ */
+class ReferenceKeysTest {
+    private static final List<String> SEGMENTATION = List.of("backbone.", "rpn.", "roi_heads.box_head.",
+            "roi_heads.box_predictor.", "roi_heads.mask_head.", "roi_heads.mask_predictor.");
+
+    private record Row(Shape shape, ParamKind kind) {}
+
+    private static Map<String, Row> reference() throws IOException {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Golden.dir().resolve("oneshot_forward_weights.tsv"))) {
+            String[] f = line.split("\t");
+            if (SEGMENTATION.stream().noneMatch(f[0]::startsWith)) {
+                continue;
+            }
+            long[] dims = Arrays.stream(f[1].split("x")).mapToLong(Long::parseLong).toArray();
+            rows.put(f[0], new Row(new Shape(dims), ParamKind.ofTsv(f[2])));
+        }
+        return rows;
+    }
+
+    @Test
+    void segmentationHalfMatchesReference() throws IOException {
+        Map<String, Row> ref = reference();
+        assertEquals(183, ref.size(), "segmentation rows of the tsv");
+        Map<String, StateDict.Entry> model = new LinkedHashMap<>();
+        for (StateDict.Entry e : StateDict.entries(new OneShotNet(ModelConfig.defaults()))) {
+            model.put(e.key(), e);
+        }
+        for (Map.Entry<String, Row> r : ref.entrySet()) {
+            StateDict.Entry e = model.get(r.getKey());
+            assertNotNull(e, "model lacks " + r.getKey());
+            assertEquals(r.getValue().shape(), e.shape(), r.getKey());
+            assertEquals(r.getValue().kind(), e.kind(), r.getKey());
+        }
+        TreeSet<String> extra = new TreeSet<>();
+        for (StateDict.Entry e : model.values()) {
+            if (!ref.containsKey(e.key()) && !e.kind().buffer()) {
+                extra.add(e.key());
+            }
+        }
+        assertTrue(extra.isEmpty(), "parameters the reference lacks: " + extra);
+    }
+
+    /** Every BatchNorm has its running statistics beside its weight, as PyTorch's state dict. */
+    @Test
+    void runningStatisticsBesideEveryBatchNorm() throws IOException {
+        Map<String, StateDict.Entry> model = new LinkedHashMap<>();
+        for (StateDict.Entry e : StateDict.entries(new OneShotNet(ModelConfig.defaults()))) {
+            model.put(e.key(), e);
+        }
+        int bn = 0;
+        for (Map.Entry<String, Row> r : reference().entrySet()) {
+            if (r.getValue().kind() != ParamKind.BN_WEIGHT) {
+                continue;
+            }
+            String base = r.getKey().substring(0, r.getKey().length() - "weight".length());
+            assertEquals(ParamKind.BN_MEAN, model.get(base + "running_mean").kind());
+            assertEquals(ParamKind.BN_VAR, model.get(base + "running_var").kind());
+            assertEquals(r.getValue().shape(), model.get(base + "running_var").shape());
+            bn++;
+        }
+        assertEquals(53, bn, "BatchNorms of ResNeXt50: stem + 16 blocks * 3 + 4 downsamples");
+        assertEquals(183 + 2 * 53, model.size());
+    }
+}

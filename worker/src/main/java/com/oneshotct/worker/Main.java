@@ -4,6 +4,7 @@ import com.oneshotct.model.data.DataException;
 import com.oneshotct.worker.cli.DatasetCommand;
 import com.oneshotct.worker.cli.DbCommand;
 import com.oneshotct.worker.cli.MetricsCommand;
+import com.oneshotct.worker.cli.ModelCommand;
 import com.oneshotct.worker.cli.RunsCommand;
 import com.oneshotct.worker.cli.SynthCommand;
 import picocli.CommandLine;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
             SynthCommand.class,
             DatasetCommand.class,
             MetricsCommand.class,
+            ModelCommand.class,
             DbCommand.class,
             RunsCommand.class,
             CommandLine.HelpCommand.class

@@ -1,0 +1,75 @@
+package com.oneshotct.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adam with coupled L2 weight decay (PyTorch's {@code torch.optim.Adam(weight_decay=...)}), updating parameters in
+ * place. Its moments live in arrays owned by this optimiser so that a checkpoint can store them.
+ */
+public final class Adam {
+    private final double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final List<NDArray> params;
+    private final List<NDArray> m = new ArrayList<>();
+    private final List<NDArray> v = new ArrayList<>();
+    private long step;
+
+    public Adam(List<NDArray> params, NDManager manager, double lr, double beta1, double beta2, double eps,
+            double weightDecay) {
+        if (!(lr > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0) || weightDecay < 0) {
+            throw new IllegalArgumentException("adam: need lr > 0, betas in [0, 1), eps > 0, weight decay >= 0; got lr "
+                    + lr + ", betas " + beta1 + "/" + beta2 + ", eps " + eps + ", weight decay " + weightDecay);
+        }
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.params = List.copyOf(params);
+        for (NDArray p : params) {
+            m.add(manager.zeros(p.getShape(), p.getDataType(), p.getDevice()));
+            v.add(manager.zeros(p.getShape(), p.getDataType(), p.getDevice()));
+        }
+    }
+
+    /** The paper's optimiser: lr 1e-5, betas 0.9/0.999, eps 1e-8, weight decay 1e-3. */
+    public static Adam paper(List<NDArray> params, NDManager manager) {
+        return new Adam(params, manager, 1e-5, 0.9, 0.999, 1e-8, 1e-3);
+    }
+
+    public long step() {
+        return step;
+    }
+
+    /** One update from the gradients the last backward pass left; call outside a gradient collector. */
+    public void update() {
+        step++;
+        float c1 = (float) (lr / (1 - Math.pow(beta1, step)));
+        float c2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
+        for (int i = 0; i < params.size(); i++) {
+            NDArray p = params.get(i);
+            NDArray grad = p.getGradient();
+            NDArray decay = weightDecay != 0 ? p.mul((float) weightDecay) : null;
+            NDArray g = decay != null ? grad.add(decay) : grad;
+            NDArray g1 = g.mul((float) (1 - beta1));
+            m.get(i).muli((float) beta1).addi(g1);
+            NDArray g2 = g.square().muli((float) (1 - beta2));
+            v.get(i).muli((float) beta2).addi(g2);
+            // p -= lr_t * m / (sqrt(v) / sqrt(1 - b2^t) + eps), as torch.optim.Adam computes it
+            NDArray denom = v.get(i).sqrt().muli(c2).addi((float) eps);
+            NDArray delta = m.get(i).div(denom).muli(c1);
+            p.subi(delta);
+            for (NDArray t : new NDArray[] {decay, decay != null ? g : null, g1, g2, denom, delta}) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package com.oneshotct.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.oneshotct.model.data.Instance;
+import com.oneshotct.model.data.InstanceMask;
+import com.oneshotct.model.data.Preprocess;
+import com.oneshotct.model.data.SegmentationSample;
+import com.oneshotct.model.nn.OneShotNet;
+import com.oneshotct.model.nn.Proposals;
+import com.oneshotct.model.nn.RoiHeadsLoss;
+import com.oneshotct.model.nn.RpnLoss;
+import com.oneshotct.model.nn.SegmentationInference;
+import com.oneshotct.model.ops.BalancedSampler;
+import com.oneshotct.model.ops.Matcher;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * The paper's segmentation step on one image: the sum of the five Mask R-CNN losses, backward, one optimiser
+ * update. Images must already have the configured size (the synthetic generator writes them so); boxes and masks
+ * are taken as they are.
+ */
+public final class SegmentationStep {
+    public static final List<String> LOSSES = List.of("rpn_objectness", "rpn_box", "roi_classifier", "roi_box", "mask");
+
+    private final OneShotNet net;
+    private final NDManager manager;
+    private final ParameterStore ps;
+    private final NDArray anchors;
+    private final Proposals proposals;
+    private final RpnLoss rpnLoss;
+    private final RoiHeadsLoss roiLoss;
+    private final Preprocess preprocess;
+    private final Adam adam;
+    private final RandomGenerator rng;
+
+    public SegmentationStep(OneShotNet net, NDManager manager, Adam adam, RandomGenerator rng) {
+        var c = net.config();
+        this.net = net;
+        this.manager = manager;
+        this.ps = new ParameterStore(manager, false);
+        this.anchors = SegmentationInference.anchors(manager, c);
+        this.proposals = new Proposals(c.rpnPreNmsTopN(), c.rpnNmsThresh(), c.rpnPostNmsTopN());
+        this.rpnLoss = new RpnLoss(new Matcher(c.rpnFgIou(), c.rpnBgIou(), true),
+                new BalancedSampler(c.rpnBatchSize(), c.rpnPositiveFraction()));
+        this.roiLoss = new RoiHeadsLoss(c.spatialScale(), c.samplingRatio(), 2 * c.maskPoolSize());
+        this.preprocess = new Preprocess(c.imageSize(), c.imageSize());
+        this.adam = adam;
+        this.rng = rng;
+    }
+
+    /** Trains on one sample; returns the five losses by name (see {@link #LOSSES}). */
+    public Map<String, Float> run(SegmentationSample sample) {
+        int size = net.config().imageSize();
+        if (sample.image().width() != size || sample.image().height() != size) {
+            throw new IllegalArgumentException(sample.item().image() + ": image is " + sample.image().size()
+                    + ", the model is configured for " + size + "x" + size);
+        }
+        Map<String, Float> out = new LinkedHashMap<>();
+        try (NDManager step = manager.newSubManager()) {
+            NDArray image = preprocess.apply(step, sample.image()).expandDims(0);
+            List<InstanceMask> masks = sample.instances();
+            float[] boxes = new float[masks.size() * 4];
+            long[] labels = new long[masks.size()];
+            for (int i = 0; i < masks.size(); i++) {
+                Instance inst = masks.get(i).instance();
+                int[] b = inst.box().toArray();
+                for (int j = 0; j < 4; j++) {
+                    boxes[i * 4 + j] = b[j];
+                }
+                labels[i] = inst.label();
+            }
+            NDArray gt = step.create(boxes, new Shape(masks.size(), 4));
+            // the losses index the anchors; a per-step copy keeps those temporaries in this step's manager
+            NDArray anchorsHere = anchors.duplicate();
+            anchorsHere.attach(step);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.zeroGradients();
+                NDArray features = net.features(ps, image, true);
+                NDList rpn = net.rpnHead(ps, features, true);
+                NDArray props = proposals.filter(rpn.get(0), rpn.get(1), anchorsHere, size, size).get(0);
+                NDList losses = rpnLoss.compute(Proposals.flattenObjectness(rpn.get(0)),
+                        Proposals.flattenDeltas(rpn.get(1)), anchorsHere, gt, rng);
+                losses.addAll(roiLoss.compute(ps, net, features, props, gt, labels, masks, rng));
+                NDArray total = losses.get(0);
+                for (int i = 1; i < losses.size(); i++) {
+                    total = total.add(losses.get(i));
+                }
+                gc.backward(total);
+                for (int i = 0; i < LOSSES.size(); i++) {
+                    out.put(LOSSES.get(i), losses.get(i).getFloat());
+                }
+            }
+            adam.update();
+        }
+        return out;
+    }
+}

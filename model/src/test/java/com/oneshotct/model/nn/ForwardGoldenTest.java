@@ -10,8 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.oneshotct.model.testing.Golden;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,23 +25,9 @@ import org.junit.jupiter.api.Test;
  * alone might not. The RPN head is shallow: 1e-4 relative, 1e-6 absolute.
  */
 class ForwardGoldenTest {
-    private static NDManager manager;
-    private static NDList golden;
-    private static OneShotNet net;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager("PyTorch");
-        golden = Golden.load(manager, "oneshot_forward.npz");
-        net = new OneShotNet(ModelConfig.defaults());
-        net.initialize(manager);
-        FormulaWeights.apply(net, golden.get("salt").toLongArray()[0]);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+    private static final NDManager manager = GoldenNet.MANAGER;
+    private static final NDList golden = GoldenNet.GOLDEN;
+    private static final OneShotNet net = GoldenNet.NET;
 
     @Test
     void imageToFeatures() {

@@ -72,11 +72,18 @@ class SegmentationLearningTest {
             System.out.printf("paper mask AP@0.5 on the training slices: untrained %.3f, trained %.3f%n", before, after);
             int window = ITERATIONS / 6;
             for (int l = 0; l < SegmentationStep.LOSSES.size(); l++) {
-                double first = mean(curve, 0, window, l);
-                double last = mean(curve, ITERATIONS - window, ITERATIONS, l);
-                System.out.printf("%s: first %d mean %.4f, last %d mean %.4f%n", SegmentationStep.LOSSES.get(l),
-                        window, first, window, last);
-                assertTrue(last < first, SegmentationStep.LOSSES.get(l) + " fell: " + first + " -> " + last);
+                String name = SegmentationStep.LOSSES.get(l);
+                double[] means = new double[6];
+                for (int w = 0; w < 6; w++) {
+                    means[w] = mean(curve, w * window, (w + 1) * window, l);
+                }
+                System.out.printf("%s: window means %s%n", name, java.util.Arrays.toString(means));
+                // The RoI box loss starts near 0: at first only the GT boxes themselves are positives, with zero
+                // regression targets. It rises as real proposals become positives, then falls: judge it against
+                // its worst earlier window. Every other loss must fall from the first window.
+                double reference = name.equals("roi_box") ? java.util.Arrays.stream(means, 0, 5).max().orElseThrow()
+                        : means[0];
+                assertTrue(means[5] < reference, name + " fell: " + java.util.Arrays.toString(means));
             }
             assertTrue(after > before + 0.2, "mask AP@0.5 rose well above the untrained " + before + ": " + after);
         }

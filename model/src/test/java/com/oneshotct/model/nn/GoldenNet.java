@@ -1,0 +1,24 @@
+package com.oneshotct.model.nn;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.oneshotct.model.testing.Golden;
+
+/**
+ * The ResNeXt50 network of {@code oneshot_forward.npz} with its closed-formula weights, built once per test JVM
+ * (it takes seconds) and shared by the golden tests of the forward pass.
+ */
+final class GoldenNet {
+    static final NDManager MANAGER = NDManager.newBaseManager("PyTorch");
+    static final NDList GOLDEN = Golden.load(MANAGER, "oneshot_forward.npz");
+    static final OneShotNet NET = build();
+
+    private GoldenNet() {}
+
+    private static OneShotNet build() {
+        OneShotNet net = new OneShotNet(ModelConfig.defaults());
+        net.initialize(MANAGER);
+        FormulaWeights.apply(net, GOLDEN.get("salt").toLongArray()[0]);
+        return net;
+    }
+}

@@ -51,9 +51,14 @@ public final class ConvTranspose extends NetBlock implements KindedBlock {
         NDArray wt = ps.getValue(weight, x.getDevice(), training);
         NDArray b = ps.getValue(bias, x.getDevice(), training);
         NDArray rows = x.transpose(0, 2, 3, 1).reshape(n * h * w, in);
-        NDArray y = rows.matMul(wt.reshape(in, (long) out * k * k));
+        // views of the parameters belong to this call's manager, not the model's, or each call leaks them
+        NDArray kernel = wt.reshape(in, (long) out * k * k);
+        kernel.attach(x.getManager());
+        NDArray shift = b.reshape(1, out, 1, 1);
+        shift.attach(x.getManager());
+        NDArray y = rows.matMul(kernel);
         return y.reshape(n, h, w, out, k, k).transpose(0, 3, 1, 4, 2, 5).reshape(n, out, h * k, w * k)
-                .add(b.reshape(1, out, 1, 1));
+                .add(shift);
     }
 
     @Override

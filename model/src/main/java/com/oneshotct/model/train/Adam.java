@@ -2,6 +2,8 @@ package com.oneshotct.model.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,6 +49,16 @@ public final class Adam {
         return step;
     }
 
+    /**
+     * Zeroes the parameters' gradients before a backward pass. DJL's {@code GradientCollector.zeroGradients()} walks
+     * every array of the process and leaks two handles per parameter; this touches only ours, in place.
+     */
+    public void zeroGradients() {
+        for (NDArray p : params) {
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+    }
+
     /** One update from the gradients the last backward pass left; call outside a gradient collector. */
     public void update() {
         step++;
@@ -54,6 +66,7 @@ public final class Adam {
         float c2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i);
+            // getGradient() hands out a new handle each call: close it, or every step leaks one per parameter
             NDArray grad = p.getGradient();
             NDArray decay = weightDecay != 0 ? p.mul((float) weightDecay) : null;
             NDArray g = decay != null ? grad.add(decay) : grad;
@@ -65,7 +78,7 @@ public final class Adam {
             NDArray denom = v.get(i).sqrt().muli(c2).addi((float) eps);
             NDArray delta = m.get(i).div(denom).muli(c1);
             p.subi(delta);
-            for (NDArray t : new NDArray[] {decay, decay != null ? g : null, g1, g2, denom, delta}) {
+            for (NDArray t : new NDArray[] {grad, decay, decay != null ? g : null, g1, g2, denom, delta}) {
                 if (t != null) {
                     t.close();
                 }

@@ -82,8 +82,8 @@ public final class SegmentationStep {
             // the losses index the anchors; a per-step copy keeps those temporaries in this step's manager
             NDArray anchorsHere = anchors.duplicate();
             anchorsHere.attach(step);
+            adam.zeroGradients();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.zeroGradients();
                 NDArray features = net.features(ps, image, true);
                 NDList rpn = net.rpnHead(ps, features, true);
                 NDArray props = proposals.filter(rpn.get(0), rpn.get(1), anchorsHere, size, size).get(0);

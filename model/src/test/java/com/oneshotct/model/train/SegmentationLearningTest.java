@@ -22,7 +22,6 @@ import com.oneshotct.model.nn.Detections;
 import com.oneshotct.model.nn.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.SegmentationInference;
-import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.ops.SplitMix64;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,8 +54,7 @@ class SegmentationLearningTest {
             OneShotNet net = new OneShotNet(config);
             net.setBnMode(BnMode.BATCH_STATS);
             net.initialize(manager);
-            List<NDArray> params = StateDict.entries(net).stream().filter(e -> !e.kind().buffer())
-                    .map(e -> e.parameter().getArray()).toList();
+            List<NDArray> params = SegmentationStepTest.params(net);
             double before = apAt50(net, samples, manager);
             SegmentationStep step = new SegmentationStep(net, manager,
                     new Adam(params, manager, 1e-3, 0.9, 0.999, 1e-8, 0), new SplitMix64(7));

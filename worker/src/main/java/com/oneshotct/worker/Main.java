@@ -1,6 +1,7 @@
 package com.oneshotct.worker;
 
 import com.oneshotct.model.data.DataException;
+import com.oneshotct.worker.cli.BenchCommand;
 import com.oneshotct.worker.cli.DatasetCommand;
 import com.oneshotct.worker.cli.DbCommand;
 import com.oneshotct.worker.cli.MetricsCommand;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
             ModelCommand.class,
             DbCommand.class,
             RunsCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

@@ -22,7 +22,7 @@ public final class TorchReference {
     /** The reference's figures, or why there are none. */
     public record Result(boolean ran, String skipped, String torch, double segStepMs, double clsStepMs,
             double inferenceMs, double peakRssMiB) {
-        static Result skipped(String why) {
+        public static Result skipped(String why) {
             return new Result(false, why, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
     }

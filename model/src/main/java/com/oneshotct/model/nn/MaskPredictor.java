@@ -22,6 +22,11 @@ public final class MaskPredictor extends NetBlock {
                 new Conv(channels, numClasses, 1, 1, 0, 1, true, Init.kaimingNormalFanOut()));
     }
 
+    /** {@code conv_mask}, which the classification branch's truncated predictor copies. */
+    public ConvTranspose convMask() {
+        return convMask;
+    }
+
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
         return logits.apply(ps, Activation.relu(convMask.apply(ps, x, training)), training);
     }

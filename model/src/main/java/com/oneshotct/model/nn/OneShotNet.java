@@ -13,8 +13,12 @@ import java.util.List;
 /**
  * The one-shot model's network, with the reference's module tree so that {@link StateDict} keys equal its
  * state-dict keys: {@code backbone} (body + fpn), {@code rpn} (head), {@code roi_heads} (box_head, box_predictor,
- * mask_head, mask_predictor). For now the segmentation half; the classification branch ({@code roi_heads.*_s2},
- * {@code attn_layer}, the classifiers) joins under its own names.
+ * mask_head, mask_predictor and the classification branch's box_head_s2, box_predictor_s2, mask_head_s2,
+ * mask_predictor_s2). The attention layer and the classifiers join under their own names.
+ *
+ * <p>The s2 heads' weights follow an {@link S2Weights} policy, {@link S2Weights#COPY} (the reference) unless the
+ * constructor says otherwise: the trainer calls {@link #copySegmentationHeadsToS2()} when the segmentation loss went
+ * down.
  *
  * <p>The parts run separately, because RoIAlign, proposals, sampling and NMS between them are operators driven by
  * the caller: {@link #features}, {@link #rpnHead}, {@link #boxHead}, {@link #maskHead}. As a DJL block its forward
@@ -28,12 +32,23 @@ public final class OneShotNet extends NetBlock {
     private final Backbone backbone;
     private final Rpn rpn;
     private final RoiHeads roiHeads;
+    private final S2Weights s2Weights;
 
     /** A part of the network for parameter counts: its state-dict key prefixes and its parameter count. */
     public record Part(String id, String label, List<String> prefixes, long parameters) {}
 
+    /** With the reference's s2 weight policy, {@link S2Weights#COPY}. */
     public OneShotNet(ModelConfig config) {
+        this(config, S2Weights.COPY);
+    }
+
+    public OneShotNet(ModelConfig config, S2Weights s2Weights) {
+        if (s2Weights == null) {
+            throw new IllegalArgumentException("the s2 weight policy must be set: " + java.util.Arrays.toString(
+                    S2Weights.values()));
+        }
         this.config = config;
+        this.s2Weights = s2Weights;
         backbone = addChildBlock("backbone", new Backbone(config));
         rpn = addChildBlock("rpn", new Rpn(config));
         roiHeads = addChildBlock("roi_heads", new RoiHeads(config));
@@ -75,6 +90,30 @@ public final class OneShotNet extends NetBlock {
         return roiHeads.mask(ps, pooled14, training);
     }
 
+    /** s2 (class logits (K, C), box regression (K, 4C)) of RoIs pooled 7x7, (K, 256, 7, 7). */
+    public NDList boxHeadS2(ParameterStore ps, NDArray pooled7, boolean training) {
+        return roiHeads.boxS2(ps, pooled7, training);
+    }
+
+    /** s2 RoI mask features (K, 256, 28, 28) of RoIs pooled 14x14, (K, 256, 14, 14). */
+    public NDArray maskFeaturesS2(ParameterStore ps, NDArray pooled14, boolean training) {
+        return roiHeads.maskFeaturesS2(ps, pooled14, training);
+    }
+
+    /** How the s2 heads get their weights. */
+    public S2Weights s2Weights() {
+        return s2Weights;
+    }
+
+    /**
+     * Copies the segmentation heads' values into the s2 heads, in place (see
+     * {@link RoiHeads#copySegmentationHeadsToS2}); callable whatever the policy, which tells the trainer whether to
+     * call it.
+     */
+    public void copySegmentationHeadsToS2() {
+        roiHeads.copySegmentationHeadsToS2();
+    }
+
     /** Sets the statistics every BatchNorm of the network normalises with. */
     public void setBnMode(BnMode mode) {
         setBnMode(this, mode);
@@ -110,6 +149,10 @@ public final class OneShotNet extends NetBlock {
         parts.add(part(entries, "box", "box head + predictor", "roi_heads.box_head.", "roi_heads.box_predictor."));
         parts.add(part(entries, "mask", "mask head + predictor", "roi_heads.mask_head.",
                 "roi_heads.mask_predictor."));
+        parts.add(part(entries, "box_s2", "s2 box head + predictor", "roi_heads.box_head_s2.",
+                "roi_heads.box_predictor_s2."));
+        parts.add(part(entries, "mask_s2", "s2 mask head + truncated predictor", "roi_heads.mask_head_s2.",
+                "roi_heads.mask_predictor_s2."));
         return parts;
     }
 

@@ -37,8 +37,13 @@ class GradientFlowTest {
                 NDArray pooled14 = f.get(":1").repeat(2, 7).repeat(3, 7).repeat(0, 2);
                 NDList box = net.boxHead(ps, pooled7, true);
                 NDArray mask = net.maskHead(ps, pooled14, true);
+                // the s2 heads are never trained by the reference, but their graph must carry gradients too
+                NDList boxS2 = net.boxHeadS2(ps, pooled7, true);
+                NDArray maskS2 = net.maskFeaturesS2(ps, pooled14, true);
                 NDArray loss = out.get(1).square().sum().add(out.get(2).square().sum())
-                        .add(box.get(0).square().sum()).add(box.get(1).square().sum()).add(mask.square().sum());
+                        .add(box.get(0).square().sum()).add(box.get(1).square().sum()).add(mask.square().sum())
+                        .add(boxS2.get(0).square().sum()).add(boxS2.get(1).square().sum())
+                        .add(maskS2.square().sum());
                 gc.backward(loss);
             }
             List<String> dead = new ArrayList<>();

@@ -83,6 +83,8 @@ class LayersTest {
      * deltas 7 * (1..8). RoI x = -1: fc6 -4 -> 0, fc7 -3 -> 0, logits [0, 0.5], deltas 0.
      * Mask: mask_fcn1 centre 2, bias -1: x = 3 -> 5; conv_mask [1, -1, 2, 0] -> [5, -5, 10, 0] -> ReLU
      * [5, 0, 10, 0]; logits 1x1 w [1, -2] b [0, 1] -> [5, 0, 10, 0] and [-9, 1, -19, 1].
+     * The s2 heads take the same values except fc6 = x (box, x = 2: fc6 2, fc7 1, logits [1, -0.5], deltas 1..8)
+     * and conv_reduce, centre 1 and bias -6 on the ReLU'd [5, 0, 10, 0] -> [-1, -6, 4, -6] -> ReLU [0, 0, 4, 0].
      */
     @Test
     void tinyHeadsByHand() {
@@ -92,6 +94,8 @@ class LayersTest {
         heads.initialize(manager);
         float[] conv = new float[9];
         conv[4] = 2;
+        float[] reduce = new float[9];
+        reduce[4] = 1;
         StateDict.load(heads, "roi_heads.", new NDList(
                 named("roi_heads.box_head.fc6.weight", new float[] {3}, 1, 1),
                 named("roi_heads.box_head.fc6.bias", new float[] {-1}, 1),
@@ -106,7 +110,21 @@ class LayersTest {
                 named("roi_heads.mask_predictor.conv_mask.weight", new float[] {1, -1, 2, 0}, 1, 1, 2, 2),
                 named("roi_heads.mask_predictor.conv_mask.bias", new float[] {0}, 1),
                 named("roi_heads.mask_predictor.mask_fcn_logits.weight", new float[] {1, -2}, 2, 1, 1, 1),
-                named("roi_heads.mask_predictor.mask_fcn_logits.bias", new float[] {0, 1}, 2)), true, "test");
+                named("roi_heads.mask_predictor.mask_fcn_logits.bias", new float[] {0, 1}, 2),
+                named("roi_heads.box_head_s2.fc6.weight", new float[] {1}, 1, 1),
+                named("roi_heads.box_head_s2.fc6.bias", new float[] {0}, 1),
+                named("roi_heads.box_head_s2.fc7.weight", new float[] {2}, 1, 1),
+                named("roi_heads.box_head_s2.fc7.bias", new float[] {-3}, 1),
+                named("roi_heads.box_predictor_s2.cls_score.weight", new float[] {1, -1}, 2, 1),
+                named("roi_heads.box_predictor_s2.cls_score.bias", new float[] {0, 0.5f}, 2),
+                named("roi_heads.box_predictor_s2.bbox_pred.weight", new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 8, 1),
+                named("roi_heads.box_predictor_s2.bbox_pred.bias", new float[8], 8),
+                named("roi_heads.mask_head_s2.mask_fcn1.weight", conv, 1, 1, 3, 3),
+                named("roi_heads.mask_head_s2.mask_fcn1.bias", new float[] {-1}, 1),
+                named("roi_heads.mask_predictor_s2.conv_mask.weight", new float[] {1, -1, 2, 0}, 1, 1, 2, 2),
+                named("roi_heads.mask_predictor_s2.conv_mask.bias", new float[] {0}, 1),
+                named("roi_heads.mask_predictor_s2.conv_reduce.weight", reduce, 1, 1, 3, 3),
+                named("roi_heads.mask_predictor_s2.conv_reduce.bias", new float[] {-6}, 1)), true, "test");
         NDList box = heads.box(ps, manager.create(new float[] {2, -1}, new Shape(2, 1, 1, 1)), false);
         assertArrayEquals(new float[] {7, -6.5f, 0, 0.5f}, box.get(0).toFloatArray());
         assertArrayEquals(new float[] {7, 14, 21, 28, 35, 42, 49, 56, 0, 0, 0, 0, 0, 0, 0, 0},
@@ -114,6 +132,12 @@ class LayersTest {
         NDArray mask = heads.mask(ps, manager.create(new float[] {3}, new Shape(1, 1, 1, 1)), false);
         assertEquals(new Shape(1, 2, 2, 2), mask.getShape());
         assertArrayEquals(new float[] {5, 0, 10, 0, -9, 1, -19, 1}, mask.toFloatArray());
+        NDList boxS2 = heads.boxS2(ps, manager.create(new float[] {2}, new Shape(1, 1, 1, 1)), false);
+        assertArrayEquals(new float[] {1, -0.5f}, boxS2.get(0).toFloatArray());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, boxS2.get(1).toFloatArray());
+        NDArray features = heads.maskFeaturesS2(ps, manager.create(new float[] {3}, new Shape(1, 1, 1, 1)), false);
+        assertEquals(new Shape(1, 1, 2, 2), features.getShape());
+        assertArrayEquals(new float[] {0, 0, 4, 0}, features.toFloatArray());
     }
 
     /** At the model's sizes: K RoIs pooled (K, 256, 7, 7) and (K, 256, 14, 14). */

@@ -26,6 +26,9 @@ class ParameterCountTest {
         assertEquals(628_630L, p.get("rpn_head"));
         assertEquals(1_624_852L, p.get("box"));
         assertEquals(853_508L, p.get("mask"));
+        assertEquals(1_624_852L, p.get("box_s2"));
+        // mask_fcn1 256*256*9 + 256 = 590,080; conv_mask 256*256*4 + 256 = 262,400; conv_reduce 590,080
+        assertEquals(1_442_560L, p.get("mask_s2"));
     }
 
     /**
@@ -46,6 +49,8 @@ class ParameterCountTest {
         assertEquals(628_630L, r18.get("rpn_head"));
         assertEquals(1_624_852L, r18.get("box"));
         assertEquals(853_508L, r18.get("mask"));
+        assertEquals(1_624_852L, r18.get("box_s2"));
+        assertEquals(1_442_560L, r18.get("mask_s2"));
         Map<String, Long> r34 = parts(BodyArch.RESNET34);
         assertEquals(21_284_672L, r34.get("body"));
         assertEquals(721_408L, r34.get("fpn"));

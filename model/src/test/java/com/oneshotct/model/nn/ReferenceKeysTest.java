@@ -18,11 +18,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The network's keys against the reference's state dict ({@code oneshot_forward_weights.tsv}: key, shape, kind of
  * every parameter of the ResNeXt50 model). The segmentation half must be there exactly, with the same shapes and
- * kinds, and nothing else; the classification branch ({@code _s2}, {@code attn_layer}, classifiers) is not built yet.
+ * kinds, and nothing else: the segmentation half and the classification branch's {@code roi_heads.*_s2} heads; the
+ * attention layer and the classifiers are not built yet.
  */
 class ReferenceKeysTest {
     private static final List<String> SEGMENTATION = List.of("backbone.", "rpn.", "roi_heads.box_head.",
-            "roi_heads.box_predictor.", "roi_heads.mask_head.", "roi_heads.mask_predictor.");
+            "roi_heads.box_predictor.", "roi_heads.mask_head.", "roi_heads.mask_predictor.",
+            "roi_heads.box_head_s2.", "roi_heads.box_predictor_s2.", "roi_heads.mask_head_s2.",
+            "roi_heads.mask_predictor_s2.");
 
     private record Row(Shape shape, ParamKind kind) {}
 
@@ -40,9 +43,10 @@ class ReferenceKeysTest {
     }
 
     @Test
-    void segmentationHalfMatchesReference() throws IOException {
+    void builtPartsMatchReference() throws IOException {
         Map<String, Row> ref = reference();
-        assertEquals(183, ref.size(), "segmentation rows of the tsv");
+        // 183 segmentation rows + 8 s2 box rows + 6 s2 mask rows
+        assertEquals(197, ref.size(), "segmentation and s2 rows of the tsv");
         Map<String, StateDict.Entry> model = new LinkedHashMap<>();
         for (StateDict.Entry e : StateDict.entries(new OneShotNet(ModelConfig.defaults()))) {
             model.put(e.key(), e);
@@ -81,6 +85,6 @@ class ReferenceKeysTest {
             bn++;
         }
         assertEquals(53, bn, "BatchNorms of ResNeXt50: stem + 16 blocks * 3 + 4 downsamples");
-        assertEquals(183 + 2 * 53, model.size());
+        assertEquals(197 + 2 * 53, model.size());
     }
 }

@@ -23,10 +23,10 @@ import picocli.CommandLine.Spec;
         description = "Facts about the one-shot network.",
         subcommands = {ModelCommand.Summary.class})
 public class ModelCommand implements Callable<Integer> {
-    /** What the network holds so far: the parts below, not the classification branch. */
-    static final String SCOPE = "segmentation half";
-    static final String SCOPE_NOTE = "backbone, FPN, RPN head, box and mask heads; the classification branch"
-            + " (s2 heads, attention layer, classifiers) is not built yet";
+    /** What the network holds so far: the parts below, not the attention layer and classifiers. */
+    static final String SCOPE = "segmentation half and s2 heads";
+    static final String SCOPE_NOTE = "backbone, FPN, RPN head, box and mask heads, the classification branch's s2"
+            + " box and mask heads; the attention layer and classifiers are not built yet";
 
     @Spec
     CommandSpec spec;

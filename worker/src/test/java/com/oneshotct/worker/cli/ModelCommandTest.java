@@ -26,26 +26,27 @@ class ModelCommandTest {
     void jsonCountsForResnext50() throws Exception {
         assertEquals(0, run("summary", "--json"));
         JsonNode j = new ObjectMapper().readTree(out.toString());
-        assertEquals("segmentation half", j.get("scope").asText());
+        assertEquals("segmentation half and s2 heads", j.get("scope").asText());
         assertEquals("resnext50_32x4d", j.get("backbone").asText());
-        long[] want = {22_979_904L, 1_114_624L, 628_630L, 1_624_852L, 853_508L};
-        String[] ids = {"body", "fpn", "rpn_head", "box", "mask"};
+        long[] want = {22_979_904L, 1_114_624L, 628_630L, 1_624_852L, 853_508L, 1_624_852L, 1_442_560L};
+        String[] ids = {"body", "fpn", "rpn_head", "box", "mask", "box_s2", "mask_s2"};
         assertEquals(want.length, j.get("parts").size());
         for (int i = 0; i < want.length; i++) {
             assertEquals(ids[i], j.get("parts").get(i).get("id").asText());
             assertEquals(want[i], j.get("parts").get(i).get("parameters").asLong());
         }
-        assertEquals(27_201_518L, j.get("total").asLong());
+        // 27,201,518 for the segmentation half + 1,624,852 + 1,442,560
+        assertEquals(30_268_930L, j.get("total").asLong());
     }
 
     @Test
     void tableForResnet18() {
         assertEquals(0, run("summary", "--backbone", "resnet18"));
         String s = out.toString();
-        assertTrue(s.contains("segmentation half"), s);
+        assertTrue(s.contains("segmentation half and s2 heads"), s);
         assertTrue(s.contains("ResNet18 body") && s.contains("11,176,512"), s);
-        // 11,176,512 + 721,408 + 628,630 + 1,624,852 + 853,508
-        assertTrue(s.contains("15,004,910"), s);
+        // 11,176,512 + 721,408 + 628,630 + 1,624,852 + 853,508 + 1,624,852 + 1,442,560
+        assertTrue(s.contains("18,072,322"), s);
     }
 
     /** The exception reaches Main's handler, which makes it "error: ..." and exit code 2 (bad input). */

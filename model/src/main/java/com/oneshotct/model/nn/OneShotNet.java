@@ -14,7 +14,9 @@ import java.util.List;
  * The one-shot model's network, with the reference's module tree so that {@link StateDict} keys equal its
  * state-dict keys: {@code backbone} (body + fpn), {@code rpn} (head), {@code roi_heads} (box_head, box_predictor,
  * mask_head, mask_predictor and the classification branch's box_head_s2, box_predictor_s2, mask_head_s2,
- * mask_predictor_s2). The attention layer and the classifiers join under their own names.
+ * mask_predictor_s2), and the attention branch's {@code attn_layer}, {@code pos_classifier_attn} and
+ * {@code neg_classifier_attn}. The attention branch is one {@link AttentionHead}; its three blocks are registered
+ * here directly, under the reference's top-level names, so they also form this network's state-dict keys.
  *
  * <p>The s2 heads' weights follow an {@link S2Weights} policy, {@link S2Weights#COPY} (the reference) unless the
  * constructor says otherwise: the trainer calls {@link #copySegmentationHeadsToS2()} when the segmentation loss went
@@ -33,6 +35,7 @@ public final class OneShotNet extends NetBlock {
     private final Rpn rpn;
     private final RoiHeads roiHeads;
     private final S2Weights s2Weights;
+    private final AttentionHead attention;
 
     /** A part of the network for parameter counts: its state-dict key prefixes and its parameter count. */
     public record Part(String id, String label, List<String> prefixes, long parameters) {}
@@ -52,6 +55,10 @@ public final class OneShotNet extends NetBlock {
         backbone = addChildBlock("backbone", new Backbone(config));
         rpn = addChildBlock("rpn", new Rpn(config));
         roiHeads = addChildBlock("roi_heads", new RoiHeads(config));
+        attention = AttentionHead.of(config);
+        addChildBlock("attn_layer", attention.attention());
+        addChildBlock("pos_classifier_attn", attention.positive());
+        addChildBlock("neg_classifier_attn", attention.negative());
     }
 
     public ModelConfig config() {
@@ -98,6 +105,31 @@ public final class OneShotNet extends NetBlock {
     /** s2 RoI mask features (K, 256, 28, 28) of RoIs pooled 14x14, (K, 256, 14, 14). */
     public NDArray maskFeaturesS2(ParameterStore ps, NDArray pooled14, boolean training) {
         return roiHeads.maskFeaturesS2(ps, pooled14, training);
+    }
+
+    /** The attention branch: RoI mask features (16, 256, 28, 28) in sequence order -> image logits. */
+    public AttentionHead attentionHead() {
+        return attention;
+    }
+
+    /** Image logits (positive - negative) and the branch outputs of one sequence of s2 RoI mask features. */
+    public AttentionHead.Output classify(ParameterStore ps, NDArray s2MaskFeatures, boolean training) {
+        return attention.apply(ps, s2MaskFeatures, training);
+    }
+
+    /**
+     * The arrays the paper's segmentation step updates: backbone + FPN, RPN head, box and mask heads (not the s2
+     * heads, which the reference copies, nor the attention branch).
+     */
+    public List<NDArray> segmentationParameters() {
+        return trainable(k -> k.startsWith("backbone.") || k.startsWith("rpn.")
+                || k.startsWith("roi_heads.box_head.") || k.startsWith("roi_heads.box_predictor.")
+                || k.startsWith("roi_heads.mask_head.") || k.startsWith("roi_heads.mask_predictor."));
+    }
+
+    private List<NDArray> trainable(java.util.function.Predicate<String> key) {
+        return StateDict.entries(this).stream().filter(e -> !e.kind().buffer() && key.test(e.key()))
+                .map(e -> e.parameter().getArray()).toList();
     }
 
     /** How the s2 heads get their weights. */
@@ -153,6 +185,8 @@ public final class OneShotNet extends NetBlock {
                 "roi_heads.box_predictor_s2."));
         parts.add(part(entries, "mask_s2", "s2 mask head + truncated predictor", "roi_heads.mask_head_s2.",
                 "roi_heads.mask_predictor_s2."));
+        parts.add(part(entries, "attention", "attention layer", "attn_layer."));
+        parts.add(part(entries, "classifiers", "two classifiers", "pos_classifier_attn.", "neg_classifier_attn."));
         return parts;
     }
 

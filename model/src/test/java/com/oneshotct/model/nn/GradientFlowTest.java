@@ -34,13 +34,16 @@ class GradientFlowTest {
                 // Pool "RoIs" from the features so that the heads' loss also reaches the backbone.
                 NDArray f = out.get(0);
                 NDArray pooled7 = f.get(":1").repeat(2, 4).repeat(3, 4).get(":, :, :7, :7").repeat(0, 3);
-                NDArray pooled14 = f.get(":1").repeat(2, 7).repeat(3, 7).repeat(0, 2);
+                // two different RoIs: the attention layer's BatchNorm over identical RoIs would have no gradient
+                NDArray pooled14 = f.repeat(2, 7).repeat(3, 7);
                 NDList box = net.boxHead(ps, pooled7, true);
                 NDArray mask = net.maskHead(ps, pooled14, true);
                 // the s2 heads are never trained by the reference, but their graph must carry gradients too
                 NDList boxS2 = net.boxHeadS2(ps, pooled7, true);
                 NDArray maskS2 = net.maskFeaturesS2(ps, pooled14, true);
+                AttentionHead.Output scores = net.classify(ps, maskS2, true);
                 NDArray loss = out.get(1).square().sum().add(out.get(2).square().sum())
+                        .add(scores.logits().square().sum())
                         .add(box.get(0).square().sum()).add(box.get(1).square().sum()).add(mask.square().sum())
                         .add(boxS2.get(0).square().sum()).add(boxS2.get(1).square().sum())
                         .add(maskS2.square().sum());

@@ -29,6 +29,10 @@ class ParameterCountTest {
         assertEquals(1_624_852L, p.get("box_s2"));
         // mask_fcn1 256*256*9 + 256 = 590,080; conv_mask 256*256*4 + 256 = 262,400; conv_reduce 590,080
         assertEquals(1_442_560L, p.get("mask_s2"));
+        assertEquals(5_184_896L, p.get("attention"));
+        assertEquals(99_590L, p.get("classifiers"));
+        assertEquals(35_553_416L, p.values().stream().mapToLong(Long::longValue).sum(),
+                "the whole ResNeXt50 one-shot model, model-spec section 7");
     }
 
     /**

@@ -17,25 +17,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The network's keys against the reference's state dict ({@code oneshot_forward_weights.tsv}: key, shape, kind of
- * every parameter of the ResNeXt50 model). The segmentation half must be there exactly, with the same shapes and
- * kinds, and nothing else: the segmentation half and the classification branch's {@code roi_heads.*_s2} heads; the
- * attention layer and the classifiers are not built yet.
+ * every parameter of the ResNeXt50 model). Every key must be there exactly, with the same shape and kind, and
+ * nothing else.
  */
 class ReferenceKeysTest {
-    private static final List<String> SEGMENTATION = List.of("backbone.", "rpn.", "roi_heads.box_head.",
-            "roi_heads.box_predictor.", "roi_heads.mask_head.", "roi_heads.mask_predictor.",
-            "roi_heads.box_head_s2.", "roi_heads.box_predictor_s2.", "roi_heads.mask_head_s2.",
-            "roi_heads.mask_predictor_s2.");
-
     private record Row(Shape shape, ParamKind kind) {}
 
     private static Map<String, Row> reference() throws IOException {
         Map<String, Row> rows = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Golden.dir().resolve("oneshot_forward_weights.tsv"))) {
             String[] f = line.split("\t");
-            if (SEGMENTATION.stream().noneMatch(f[0]::startsWith)) {
-                continue;
-            }
             long[] dims = Arrays.stream(f[1].split("x")).mapToLong(Long::parseLong).toArray();
             rows.put(f[0], new Row(new Shape(dims), ParamKind.ofTsv(f[2])));
         }
@@ -45,8 +36,8 @@ class ReferenceKeysTest {
     @Test
     void builtPartsMatchReference() throws IOException {
         Map<String, Row> ref = reference();
-        // 183 segmentation rows + 8 s2 box rows + 6 s2 mask rows
-        assertEquals(197, ref.size(), "segmentation and s2 rows of the tsv");
+        // 183 segmentation rows + 8 s2 box rows + 6 s2 mask rows + 30 attention layer rows + 12 classifier rows
+        assertEquals(239, ref.size(), "every row of the tsv");
         Map<String, StateDict.Entry> model = new LinkedHashMap<>();
         for (StateDict.Entry e : StateDict.entries(new OneShotNet(ModelConfig.defaults()))) {
             model.put(e.key(), e);
@@ -84,7 +75,7 @@ class ReferenceKeysTest {
             assertEquals(r.getValue().shape(), model.get(base + "running_var").shape());
             bn++;
         }
-        assertEquals(53, bn, "BatchNorms of ResNeXt50: stem + 16 blocks * 3 + 4 downsamples");
-        assertEquals(197 + 2 * 53, model.size());
+        assertEquals(57, bn, "BatchNorms: ResNeXt50 stem + 16 blocks * 3 + 4 downsamples, and 4 in the attention layer");
+        assertEquals(239 + 2 * 57, model.size());
     }
 }

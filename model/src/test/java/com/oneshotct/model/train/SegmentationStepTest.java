@@ -12,7 +12,6 @@ import com.oneshotct.model.data.SegmentationSample;
 import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.model.nn.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
-import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.ops.SplitMix64;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,7 +84,6 @@ class SegmentationStepTest {
     }
 
     static List<NDArray> params(OneShotNet net) {
-        return StateDict.entries(net).stream().filter(e -> !e.kind().buffer()).map(e -> e.parameter().getArray())
-                .toList();
+        return net.segmentationParameters();
     }
 }

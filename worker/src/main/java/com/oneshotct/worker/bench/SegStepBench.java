@@ -1,7 +1,6 @@
 package com.oneshotct.worker.bench;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import com.oneshotct.model.data.Preprocess;
@@ -13,7 +12,6 @@ import com.oneshotct.model.nn.Detections;
 import com.oneshotct.model.nn.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.SegmentationInference;
-import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.ops.SplitMix64;
 import com.oneshotct.model.train.Adam;
 import com.oneshotct.model.train.SegmentationStep;
@@ -22,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -54,9 +51,8 @@ public final class SegStepBench {
             try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
                 OneShotNet net = new OneShotNet(config);
                 net.initialize(manager);
-                List<NDArray> params = StateDict.entries(net).stream().filter(e -> !e.kind().buffer())
-                        .map(e -> e.parameter().getArray()).toList();
-                SegmentationStep step = new SegmentationStep(net, manager, Adam.paper(params, manager),
+                SegmentationStep step = new SegmentationStep(net, manager,
+                        Adam.paper(net.segmentationParameters(), manager),
                         new SplitMix64(0));
                 double stepMs = time(warmup, iters, () -> step.run(sample), label + " training step", progress);
                 // as the reference's inference: torchvision's detection defaults with up to 128 detections

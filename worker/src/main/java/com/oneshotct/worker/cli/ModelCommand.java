@@ -23,10 +23,9 @@ import picocli.CommandLine.Spec;
         description = "Facts about the one-shot network.",
         subcommands = {ModelCommand.Summary.class})
 public class ModelCommand implements Callable<Integer> {
-    /** What the network holds so far: the parts below, not the attention layer and classifiers. */
-    static final String SCOPE = "segmentation half and s2 heads";
+    static final String SCOPE = "whole one-shot model";
     static final String SCOPE_NOTE = "backbone, FPN, RPN head, box and mask heads, the classification branch's s2"
-            + " box and mask heads; the attention layer and classifiers are not built yet";
+            + " box and mask heads, attention layer and two classifiers (model-spec section 7)";
 
     @Spec
     CommandSpec spec;

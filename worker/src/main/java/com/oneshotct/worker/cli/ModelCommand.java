@@ -94,7 +94,7 @@ public class ModelCommand implements Callable<Integer> {
     static void table(BodyArch arch, List<OneShotNet.Part> parts, long total, PrintWriter out) {
         out.println("network: " + SCOPE + " (" + SCOPE_NOTE + ")");
         out.println("backbone: " + arch.id());
-        String row = "%-28s %14s%n";
+        String row = "%-36s %12s%n";
         out.printf(row, "part", "parameters");
         for (OneShotNet.Part p : parts) {
             out.printf(row, p.label(), String.format(Locale.ROOT, "%,d", p.parameters()));

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.oneshotct.model.ops.BoxCoder;
 import com.oneshotct.model.ops.BoxOps;
-import com.oneshotct.model.ops.Nms;
 
 /**
  * Box-head post-processing for one image (torchvision's {@code postprocess_detections}): per-class decode with
@@ -62,26 +61,12 @@ public final class Detections {
             boxes = decoded.toFloatArray();
             probs = classLogits.stopGradient().softmax(1).toFloatArray();
         }
-        // candidates ordered by proposal, then class 1..K-1, as torchvision flattens them
-        int[] cand = new int[n * (k - 1)];
-        int c = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 1; j < k; j++) {
-                int flat = i * k + j;
-                if (probs[flat] > scoreThreshold && wide(boxes, flat)) {
-                    cand[c++] = flat;
-                }
-            }
-        }
-        float[] cb = new float[c * 4];
-        float[] cs = new float[c];
-        long[] cl = new long[c];
-        for (int i = 0; i < c; i++) {
-            System.arraycopy(boxes, cand[i] * 4, cb, i * 4, 4);
-            cs[i] = probs[cand[i]];
-            cl[i] = cand[i] % k;
-        }
-        long[] keep = Nms.batched(cb, cs, cl, nmsThreshold);
+        ClassCandidates cand = ClassCandidates.of(boxes, probs, k,
+                flat -> probs[flat] > scoreThreshold && wide(boxes, flat));
+        float[] cb = cand.boxes();
+        float[] cs = cand.scores();
+        long[] cl = cand.labels();
+        long[] keep = cand.nms(nmsThreshold);
         int d = Math.min(maxDetections, keep.length);
         float[] ob = new float[d * 4];
         float[] os = new float[d];

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.oneshotct.model.ops.BoxCoder;
 import com.oneshotct.model.ops.BoxOps;
-import com.oneshotct.model.ops.Nms;
 import java.util.Arrays;
 
 /**
@@ -99,28 +98,13 @@ public final class S2Boxes {
             throw new IllegalArgumentException("s2 boxes: " + boxes.length + " box coordinates and " + probs.length
                     + " probabilities do not make N x " + classes + " classes");
         }
-        int n = probs.length / classes;
-        int[] cand = new int[n * (classes - 1)];
-        int c = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 1; j < classes; j++) {
-                int flat = i * classes + j;
-                int o = flat * 4;
-                float area = (boxes[o + 2] - boxes[o]) * (boxes[o + 3] - boxes[o + 1]);
-                if (area > minArea) {
-                    cand[c++] = flat;
-                }
-            }
-        }
-        float[] cb = new float[c * 4];
-        float[] cs = new float[c];
-        long[] cl = new long[c];
-        for (int i = 0; i < c; i++) {
-            System.arraycopy(boxes, cand[i] * 4, cb, i * 4, 4);
-            cs[i] = probs[cand[i]];
-            cl[i] = cand[i] % classes;
-        }
-        long[] keep = Nms.batched(cb, cs, cl, nmsThreshold);
+        ClassCandidates cand = ClassCandidates.of(boxes, probs, classes, flat -> {
+            int o = flat * 4;
+            float area = (boxes[o + 2] - boxes[o]) * (boxes[o + 3] - boxes[o + 1]);
+            return area > minArea;
+        });
+        float[] cb = cand.boxes();
+        long[] keep = cand.nms(nmsThreshold);
         int kept = Math.min(count, keep.length);
         float[] out = new float[count * 4];
         for (int i = 0; i < count; i++) {
@@ -131,7 +115,7 @@ public final class S2Boxes {
                 System.arraycopy(cb, (int) keep[i % kept] * 4, out, i * 4, 4);
             }
         }
-        return new Selection(sortByCorner(out), c, kept);
+        return new Selection(sortByCorner(out), cand.size(), kept);
     }
 
     /** Stable sort of boxes by sqrt(x1^2 + y1^2), float32, ascending. */

@@ -12,7 +12,7 @@ import java.util.List;
  * place. Its moments live in arrays owned by this optimiser so that a checkpoint can store them.
  */
 public final class Adam {
-    private final double lr;
+    private double lr;
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -43,6 +43,18 @@ public final class Adam {
     /** The paper's optimiser: lr 1e-5, betas 0.9/0.999, eps 1e-8, weight decay 1e-3. */
     public static Adam paper(List<NDArray> params, NDManager manager) {
         return new Adam(params, manager, 1e-5, 0.9, 0.999, 1e-8, 1e-3);
+    }
+
+    public double learningRate() {
+        return lr;
+    }
+
+    /** Changes the learning rate from the next update on (for a schedule; the paper keeps it constant). */
+    public void setLearningRate(double lr) {
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("adam: lr must be > 0, got " + lr);
+        }
+        this.lr = lr;
     }
 
     public long step() {

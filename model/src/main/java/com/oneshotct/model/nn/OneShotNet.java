@@ -127,6 +127,15 @@ public final class OneShotNet extends NetBlock {
                 || k.startsWith("roi_heads.mask_head.") || k.startsWith("roi_heads.mask_predictor."));
     }
 
+    /**
+     * The arrays the paper's classification step updates: backbone + FPN, attention layer and the two classifiers
+     * (not the RPN or RoI heads, which run in inference mode there, nor the s2 heads).
+     */
+    public List<NDArray> classificationParameters() {
+        return trainable(k -> k.startsWith("backbone.") || k.startsWith("attn_layer.")
+                || k.startsWith("pos_classifier_attn.") || k.startsWith("neg_classifier_attn."));
+    }
+
     private List<NDArray> trainable(java.util.function.Predicate<String> key) {
         return StateDict.entries(this).stream().filter(e -> !e.kind().buffer() && key.test(e.key()))
                 .map(e -> e.parameter().getArray()).toList();

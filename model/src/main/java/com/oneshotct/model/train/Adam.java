@@ -5,11 +5,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adam with coupled L2 weight decay (PyTorch's {@code torch.optim.Adam(weight_decay=...)}), updating parameters in
  * place. Its moments live in arrays owned by this optimiser so that a checkpoint can store them.
+ *
+ * <p>As in PyTorch, every parameter has its own step count (its bias correction): {@link #update(List)} updates
+ * only the parameters given, the way {@code torch.optim.Adam} skips parameters whose gradient is None, so one
+ * optimiser can serve two steps that train different (overlapping) parameter sets.
  */
 public final class Adam {
     private double lr;
@@ -20,6 +26,8 @@ public final class Adam {
     private final List<NDArray> params;
     private final List<NDArray> m = new ArrayList<>();
     private final List<NDArray> v = new ArrayList<>();
+    private final Map<NDArray, Integer> index = new IdentityHashMap<>();
+    private final long[] steps;
     private long step;
 
     public Adam(List<NDArray> params, NDManager manager, double lr, double beta1, double beta2, double eps,
@@ -34,7 +42,11 @@ public final class Adam {
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.params = List.copyOf(params);
+        this.steps = new long[params.size()];
         for (NDArray p : params) {
+            if (index.put(p, index.size()) != null) {
+                throw new IllegalArgumentException("adam: a parameter is listed twice (shape " + p.getShape() + ")");
+            }
             m.add(manager.zeros(p.getShape(), p.getDataType(), p.getDevice()));
             v.add(manager.zeros(p.getShape(), p.getDataType(), p.getDevice()));
         }
@@ -57,8 +69,55 @@ public final class Adam {
         this.lr = lr;
     }
 
+    /** How many updates ran (of any subset). */
     public long step() {
         return step;
+    }
+
+    /** The parameters in optimiser order; {@link #m}, {@link #v} and {@link #steps} follow it. */
+    public List<NDArray> parameters() {
+        return params;
+    }
+
+    /** First moment of parameter {@code i}: the live array, updated in place. */
+    public NDArray m(int i) {
+        return m.get(i);
+    }
+
+    /** Second moment of parameter {@code i}: the live array, updated in place. */
+    public NDArray v(int i) {
+        return v.get(i);
+    }
+
+    /** Per-parameter step counts (a copy). */
+    public long[] steps() {
+        return steps.clone();
+    }
+
+    /**
+     * Restores a saved state: moments are copied into this optimiser's arrays (shapes must match), step counts and
+     * the update count replaced.
+     */
+    public void restore(List<NDArray> firstMoments, List<NDArray> secondMoments, long[] stepCounts, long updates) {
+        if (firstMoments.size() != params.size() || secondMoments.size() != params.size()
+                || stepCounts.length != params.size()) {
+            throw new IllegalArgumentException("adam state for " + firstMoments.size() + "/" + secondMoments.size()
+                    + "/" + stepCounts.length + " parameters, the optimiser has " + params.size());
+        }
+        for (int i = 0; i < params.size(); i++) {
+            if (!firstMoments.get(i).getShape().equals(m.get(i).getShape())
+                    || !secondMoments.get(i).getShape().equals(v.get(i).getShape())) {
+                throw new IllegalArgumentException("adam state of parameter " + i + " has shape "
+                        + firstMoments.get(i).getShape() + "/" + secondMoments.get(i).getShape() + ", expected "
+                        + m.get(i).getShape());
+            }
+        }
+        for (int i = 0; i < params.size(); i++) {
+            firstMoments.get(i).copyTo(m.get(i));
+            secondMoments.get(i).copyTo(v.get(i));
+        }
+        System.arraycopy(stepCounts, 0, steps, 0, steps.length);
+        step = updates;
     }
 
     /**
@@ -71,12 +130,32 @@ public final class Adam {
         }
     }
 
-    /** One update from the gradients the last backward pass left; call outside a gradient collector. */
+    /** Zeroes the gradients of {@code subset} only (each must be one of this optimiser's parameters). */
+    public void zeroGradients(List<NDArray> subset) {
+        for (NDArray p : subset) {
+            JniUtils.zeroGrad((PtNDArray) params.get(indexOf(p)));
+        }
+    }
+
+    /** One update of every parameter from the gradients the last backward pass left; outside a collector. */
     public void update() {
+        update(params);
+    }
+
+    /**
+     * One update of {@code subset} (each one of this optimiser's parameters, by identity); the others, their
+     * moments and step counts are left alone.
+     */
+    public void update(List<NDArray> subset) {
+        int[] which = new int[subset.size()];
+        for (int k = 0; k < which.length; k++) {
+            which[k] = indexOf(subset.get(k));
+        }
         step++;
-        float c1 = (float) (lr / (1 - Math.pow(beta1, step)));
-        float c2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
-        for (int i = 0; i < params.size(); i++) {
+        for (int i : which) {
+            long n = ++steps[i];
+            float c1 = (float) (lr / (1 - Math.pow(beta1, n)));
+            float c2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, n)));
             NDArray p = params.get(i);
             // getGradient() hands out a new handle each call: close it, or every step leaks one per parameter
             NDArray grad = p.getGradient();
@@ -96,5 +175,13 @@ public final class Adam {
                 }
             }
         }
+    }
+
+    private int indexOf(NDArray p) {
+        Integer i = index.get(p);
+        if (i == null) {
+            throw new IllegalArgumentException("adam: not one of its parameters (shape " + p.getShape() + ")");
+        }
+        return i;
     }
 }

@@ -40,6 +40,7 @@ public final class SegmentationStep {
     private final RoiHeadsLoss roiLoss;
     private final Preprocess preprocess;
     private final Adam adam;
+    private final List<NDArray> params;
     private final RandomGenerator rng;
 
     public SegmentationStep(OneShotNet net, NDManager manager, Adam adam, RandomGenerator rng) {
@@ -54,10 +55,13 @@ public final class SegmentationStep {
         this.roiLoss = new RoiHeadsLoss(c.spatialScale(), c.samplingRatio(), 2 * c.maskPoolSize());
         this.preprocess = new Preprocess(c.imageSize(), c.imageSize());
         this.adam = adam;
+        this.params = net.segmentationParameters();
         this.rng = rng;
     }
 
-    /** Trains on one sample; returns the five losses by name (see {@link #LOSSES}). */
+    /**
+     * Trains on one sample, updating only {@link OneShotNet#segmentationParameters()} (the optimiser may hold
+     * more, as the paper's shared one does); returns the five losses by name (see {@link #LOSSES}). */
     public Map<String, Float> run(SegmentationSample sample) {
         int size = net.config().imageSize();
         if (sample.image().width() != size || sample.image().height() != size) {
@@ -82,7 +86,7 @@ public final class SegmentationStep {
             // the losses index the anchors; a per-step copy keeps those temporaries in this step's manager
             NDArray anchorsHere = anchors.duplicate();
             anchorsHere.attach(step);
-            adam.zeroGradients();
+            adam.zeroGradients(params);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray features = net.features(ps, image, true);
                 NDList rpn = net.rpnHead(ps, features, true);
@@ -99,7 +103,7 @@ public final class SegmentationStep {
                     out.put(LOSSES.get(i), losses.get(i).getFloat());
                 }
             }
-            adam.update();
+            adam.update(params);
         }
         return out;
     }

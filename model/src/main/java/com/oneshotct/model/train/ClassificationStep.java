@@ -1,0 +1,93 @@
+package com.oneshotct.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import com.oneshotct.model.data.GreyImage;
+import com.oneshotct.model.data.ImageClass;
+import com.oneshotct.model.data.Preprocess;
+import com.oneshotct.model.nn.AttentionHead;
+import com.oneshotct.model.nn.OneShotNet;
+import com.oneshotct.model.nn.Proposals;
+import com.oneshotct.model.nn.S2Branch;
+import com.oneshotct.model.nn.SegmentationInference;
+import com.oneshotct.model.nn.StateDict;
+import java.util.List;
+
+/**
+ * The paper's classification step on one image (model-spec section 6): backbone (+ FPN) with grad, RPN on the
+ * detached features (the reference computes proposals under {@code no_grad}), the s2 branch's 16 boxes and their
+ * RoI mask features (which keep the graph to the backbone features), the attention head, BCE with logits against
+ * the one-hot label averaged over the three outputs, backward, and one optimiser update of
+ * {@link OneShotNet#classificationParameters()} only.
+ *
+ * <p>Backbone and attention BatchNorm run with DJL's {@code training} flag set (running statistics move, as in
+ * PyTorch's train mode); the RPN and RoI heads have no BatchNorm or dropout and run with it off. The image is
+ * resized to the configured size by {@link Preprocess}.
+ *
+ * <p>Every temporary lives in a per-step sub-manager, closed at the end, as in {@link SegmentationStep}: a long
+ * run must not grow the model's manager.
+ */
+public final class ClassificationStep {
+    private final OneShotNet net;
+    private final NDManager manager;
+    private final ParameterStore ps;
+    private final NDArray anchors;
+    private final Proposals proposals;
+    private final S2Branch s2;
+    private final Preprocess preprocess;
+    private final Adam adam;
+    private final List<NDArray> params;
+    private final List<NDArray> s2Params;
+
+    public ClassificationStep(OneShotNet net, NDManager manager, Adam adam) {
+        var c = net.config();
+        this.net = net;
+        this.manager = manager;
+        this.ps = new ParameterStore(manager, false);
+        this.anchors = SegmentationInference.anchors(manager, c);
+        this.proposals = new Proposals(c.rpnPreNmsTopN(), c.rpnNmsThresh(), c.rpnPostNmsTopN());
+        this.s2 = new S2Branch(net);
+        this.preprocess = new Preprocess(c.imageSize(), c.imageSize());
+        this.adam = adam;
+        this.params = net.classificationParameters();
+        this.s2Params = StateDict.entries(net).stream()
+                .filter(e -> !e.kind().buffer() && e.key().startsWith("roi_heads.") && e.key().contains("_s2."))
+                .map(e -> e.parameter().getArray()).toList();
+    }
+
+    /** Trains on one image of class {@code label}; returns the classification loss. */
+    public float run(GreyImage image, ImageClass label) {
+        int size = net.config().imageSize();
+        float loss;
+        try (NDManager step = manager.newSubManager()) {
+            NDArray x = preprocess.apply(step, image).expandDims(0);
+            NDArray anchorsHere = anchors.duplicate();
+            anchorsHere.attach(step);
+            adam.zeroGradients(params);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray features = net.features(ps, x, true);
+                NDArray detached = features.stopGradient();
+                detached.attach(step);
+                NDList rpn = net.rpnHead(ps, detached, false);
+                NDArray props = proposals.filter(rpn.get(0), rpn.get(1), anchorsHere, size, size).get(0);
+                S2Branch.Result roi = s2.apply(ps, features, props, false);
+                AttentionHead.Output out = net.classify(ps, roi.features(), true);
+                NDArray total = AttentionHead.loss(out.logits(), label);
+                gc.backward(total);
+                loss = total.getFloat();
+            }
+            // the s2 heads take gradients through the mask features but are never trained: do not let them pile up
+            for (NDArray p : s2Params) {
+                JniUtils.zeroGrad((PtNDArray) p);
+            }
+            adam.update(params);
+        }
+        return loss;
+    }
+}

@@ -1,0 +1,219 @@
+package com.oneshotct.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.oneshotct.model.data.ClassificationItem;
+import com.oneshotct.model.data.SegmentationItem;
+import com.oneshotct.model.nn.OneShotNet;
+import com.oneshotct.model.nn.S2Weights;
+import com.oneshotct.model.nn.StateDict;
+import com.oneshotct.model.ops.SplitMix64;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * The paper's training loop (model-spec section 6): each iteration draws one segmentation and one classification
+ * image (in that order, from one {@link SplitMix64} sampler), runs a {@link SegmentationStep} and then a
+ * {@link ClassificationStep}, both on one shared {@link Adam} over the union of their parameters; each step updates
+ * only its own parameters (PyTorch skips parameters without a gradient), so their step counts differ.
+ *
+ * <p>s2 weights: under {@link S2Weights#COPY} the segmentation heads are copied into the s2 heads after every
+ * segmentation step whose summed loss is below the previous iteration's (the first step counts as a fall, from
+ * +infinity, so the classification branch never sees the s2 heads' random init once training starts); under
+ * {@link S2Weights#OWN} nothing is copied.
+ *
+ * <p>Everything an iteration depends on is state a {@link Checkpoint} stores: weights (with BatchNorm running
+ * statistics), the optimiser's moments and step counts, the iteration, the sampler's and the steps' random states,
+ * and the previous segmentation loss. Deterministic for a seed on CPU at a fixed thread count.
+ */
+public final class PaperTrainer {
+    /** Key of the classification loss in the per-iteration loss map. */
+    public static final String CLASSIFICATION = "classification";
+    /** Key of the summed segmentation loss in the per-iteration loss map. */
+    public static final String SEGMENTATION = "segmentation";
+
+    /** Progress callbacks, on the training thread. */
+    public interface Listener {
+        /** After iteration {@code iteration} (1-based) of {@code total}: the five segmentation losses, their sum
+         *  ({@link #SEGMENTATION}) and the {@link #CLASSIFICATION} loss. */
+        void iteration(int iteration, int total, Map<String, Float> losses);
+
+        /** After a checkpoint was written. */
+        default void checkpoint(int iteration, Path file, String sha256) {}
+    }
+
+    private final TrainConfig config;
+    private final OneShotNet net;
+    private final List<SegmentationItem> segmentation;
+    private final List<ClassificationItem> classification;
+    private final List<String> keys;
+    private final Adam adam;
+    private final SegmentationStep segStep;
+    private final ClassificationStep clsStep;
+    private final Stream stepRng;
+    private SplitMix64 sampler;
+    private int iteration;
+    private float previousSegLoss = Float.POSITIVE_INFINITY;
+
+    /** A stream the steps hold once; a restore swaps the generator behind it. */
+    static final class Stream implements RandomGenerator {
+        SplitMix64 inner;
+
+        Stream(SplitMix64 inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public long nextLong() {
+            return inner.nextLong();
+        }
+    }
+
+    /**
+     * A trainer of {@code net} (initialised, of this config's backbone and image size) on the given images. The
+     * sampler is seeded with the config's seed, the steps' own sampling with a stream derived from it.
+     */
+    public PaperTrainer(TrainConfig config, OneShotNet net, NDManager manager, List<SegmentationItem> segmentation,
+            List<ClassificationItem> classification) {
+        if (net.config().backbone() != config.backbone() || net.config().imageSize() != config.imageSize()) {
+            throw new IllegalArgumentException("the network is " + net.config().backbone() + " at "
+                    + net.config().imageSize() + " px, the train config says " + config.backbone() + " at "
+                    + config.imageSize() + " px");
+        }
+        if (segmentation.isEmpty() || classification.isEmpty()) {
+            throw new IllegalArgumentException("training needs segmentation and classification images, got "
+                    + segmentation.size() + " and " + classification.size());
+        }
+        this.config = config;
+        this.net = net;
+        this.segmentation = List.copyOf(segmentation);
+        this.classification = List.copyOf(classification);
+        Set<NDArray> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        used.addAll(net.segmentationParameters());
+        used.addAll(net.classificationParameters());
+        List<StateDict.Entry> trained = StateDict.entries(net).stream()
+                .filter(e -> !e.kind().buffer() && used.contains(e.parameter().getArray())).toList();
+        this.keys = trained.stream().map(StateDict.Entry::key).toList();
+        this.adam = new Adam(trained.stream().map(e -> e.parameter().getArray()).toList(), manager, config.lr(),
+                config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        this.sampler = new SplitMix64(config.seed());
+        this.stepRng = new Stream(new SplitMix64(new SplitMix64(config.seed()).nextLong()));
+        this.segStep = new SegmentationStep(net, manager, adam, stepRng);
+        this.clsStep = new ClassificationStep(net, manager, adam);
+    }
+
+    /** A network for {@code config}, initialised from the config's seed on {@code manager}. */
+    public static OneShotNet newNet(TrainConfig config, NDManager manager) {
+        Engine.getInstance().setRandomSeed((int) (config.seed() ^ (config.seed() >>> 32)));
+        OneShotNet net = new OneShotNet(config.modelConfig());
+        net.initialize(manager);
+        return net;
+    }
+
+    /** One paper iteration; returns its losses (see {@link Listener#iteration}). */
+    public Map<String, Float> step() {
+        SegmentationItem s = segmentation.get(SplitMix64.below(sampler, segmentation.size()));
+        ClassificationItem c = classification.get(SplitMix64.below(sampler, classification.size()));
+        Map<String, Float> losses = new LinkedHashMap<>(segStep.run(s.load()));
+        float seg = 0;
+        for (float v : losses.values()) {
+            seg += v;
+        }
+        if (net.s2Weights() == S2Weights.COPY && seg < previousSegLoss) {
+            net.copySegmentationHeadsToS2();
+        }
+        previousSegLoss = seg;
+        losses.put(SEGMENTATION, seg);
+        losses.put(CLASSIFICATION, clsStep.run(c.load(), c.label()));
+        iteration++;
+        return losses;
+    }
+
+    /**
+     * Runs iterations until the config's count or until {@code stop} answers true (asked before each iteration),
+     * calling {@code listener} after each. With a {@code checkpoint} file, writes it every
+     * {@link TrainConfig#checkpointInterval()} iterations and once more at the end (or stop) unless just written.
+     * Returns the iteration reached.
+     */
+    public int run(Listener listener, BooleanSupplier stop, Path checkpoint) {
+        int saved = -1;
+        while (iteration < config.iterations() && !stop.getAsBoolean()) {
+            Map<String, Float> losses = step();
+            listener.iteration(iteration, config.iterations(), losses);
+            if (checkpoint != null && config.checkpointInterval() > 0 && iteration % config.checkpointInterval() == 0) {
+                listener.checkpoint(iteration, checkpoint, Checkpoint.save(this, checkpoint));
+                saved = iteration;
+            }
+        }
+        if (checkpoint != null && saved != iteration) {
+            listener.checkpoint(iteration, checkpoint, Checkpoint.save(this, checkpoint));
+        }
+        return iteration;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    public OneShotNet net() {
+        return net;
+    }
+
+    /** Iterations done. */
+    public int iteration() {
+        return iteration;
+    }
+
+    Adam adam() {
+        return adam;
+    }
+
+    /** State-dict keys of the optimiser's parameters, in its order. */
+    List<String> optimizerKeys() {
+        return keys;
+    }
+
+    long samplerState() {
+        return sampler.state();
+    }
+
+    long stepRngState() {
+        return stepRng.inner.state();
+    }
+
+    float previousSegmentationLoss() {
+        return previousSegLoss;
+    }
+
+    void restore(int iteration, long samplerState, long stepState, float previousSegLoss) {
+        this.iteration = iteration;
+        this.sampler = SplitMix64.fromState(samplerState);
+        this.stepRng.inner = SplitMix64.fromState(stepState);
+        this.previousSegLoss = previousSegLoss;
+    }
+
+    /** The fields that give the weights their meaning, as text (train config, model config, s2 policy). */
+    public String canonicalConfig() {
+        return "train{" + config.canonical() + "} model" + net.config() + " s2=" + net.s2Weights();
+    }
+
+    /** SHA-256 (hex) of {@link #canonicalConfig()}: a checkpoint only loads into a trainer with the same. */
+    public String configHash() {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(canonicalConfig().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
+    }
+}

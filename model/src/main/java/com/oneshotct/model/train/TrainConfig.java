@@ -1,0 +1,153 @@
+package com.oneshotct.model.train;
+
+import com.oneshotct.model.nn.BodyArch;
+import com.oneshotct.model.nn.ModelConfig;
+
+/**
+ * What the paper trainer does (model-spec section 6). Defaults are the paper's: ResNeXt50, 512 px, Adam lr 1e-5,
+ * coupled weight decay 1e-3, betas 0.9/0.999, eps 1e-8.
+ *
+ * @param backbone body architecture
+ * @param imageSize side of the square input images
+ * @param iterations paper iterations (one segmentation + one classification step each) of a whole run
+ * @param seed seeds the weight initialisation, the image sampler and the steps' sampling
+ * @param lr Adam learning rate
+ * @param weightDecay coupled L2 weight decay
+ * @param beta1 Adam's first-moment decay
+ * @param beta2 Adam's second-moment decay
+ * @param eps Adam's denominator epsilon
+ * @param checkpointInterval a checkpoint every this many iterations (0: only at the end or on stop)
+ */
+public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long seed, double lr, double weightDecay,
+        double beta1, double beta2, double eps, int checkpointInterval) {
+
+    public TrainConfig {
+        if (backbone == null) {
+            throw bad("backbone", "must be set; known: " + BodyArch.ids());
+        }
+        // ModelConfig knows what an image size must be; ask it rather than repeat the rule.
+        try {
+            ModelConfig.builder().optBackbone(backbone).optImageSize(imageSize).build();
+        } catch (IllegalArgumentException e) {
+            throw bad("imageSize", e.getMessage());
+        }
+        if (iterations < 0) {
+            throw bad("iterations", "must be at least 0, got " + iterations);
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw bad("lr", "must be positive, got " + lr);
+        }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw bad("weightDecay", "must be at least 0, got " + weightDecay);
+        }
+        if (!(beta1 >= 0 && beta1 < 1)) {
+            throw bad("beta1", "must be in [0, 1), got " + beta1);
+        }
+        if (!(beta2 >= 0 && beta2 < 1)) {
+            throw bad("beta2", "must be in [0, 1), got " + beta2);
+        }
+        if (!(eps > 0)) {
+            throw bad("eps", "must be positive, got " + eps);
+        }
+        if (checkpointInterval < 0) {
+            throw bad("checkpointInterval", "must be at least 0, got " + checkpointInterval);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The network configuration of this training: the reference's, with this backbone and image size. */
+    public ModelConfig modelConfig() {
+        return ModelConfig.builder().optBackbone(backbone).optImageSize(imageSize).build();
+    }
+
+    /**
+     * The fields that decide what an iteration computes, in a fixed textual form (for the checkpoint's config
+     * hash). {@code iterations} and {@code checkpointInterval} are left out: they say when to stop and save, not
+     * what iteration k does, so a run may be resumed with a longer horizon.
+     */
+    public String canonical() {
+        return "backbone=" + backbone.name() + ";imageSize=" + imageSize + ";seed=" + seed + ";lr=" + lr
+                + ";weightDecay=" + weightDecay + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps;
+    }
+
+    private static IllegalArgumentException bad(String field, String problem) {
+        return new IllegalArgumentException("train config: " + field + " " + problem);
+    }
+
+    /** Builder with the paper's defaults. */
+    public static final class Builder {
+        private BodyArch backbone = BodyArch.RESNEXT50_32X4D;
+        private int imageSize = 512;
+        private int iterations = 1000;
+        private long seed = 1;
+        private double lr = 1e-5;
+        private double weightDecay = 1e-3;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double eps = 1e-8;
+        private int checkpointInterval = 0;
+
+        private Builder() {}
+
+        public Builder optBackbone(BodyArch v) {
+            backbone = v;
+            return this;
+        }
+
+        /** By id ({@code resnet18}, {@code resnext50_32x4d}, ...); an unknown id is an error naming the known. */
+        public Builder optBackbone(String id) {
+            backbone = BodyArch.of(id);
+            return this;
+        }
+
+        public Builder optImageSize(int v) {
+            imageSize = v;
+            return this;
+        }
+
+        public Builder optIterations(int v) {
+            iterations = v;
+            return this;
+        }
+
+        public Builder optSeed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder optLr(double v) {
+            lr = v;
+            return this;
+        }
+
+        public Builder optWeightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder optBetas(double b1, double b2) {
+            beta1 = b1;
+            beta2 = b2;
+            return this;
+        }
+
+        public Builder optEps(double v) {
+            eps = v;
+            return this;
+        }
+
+        public Builder optCheckpointInterval(int v) {
+            checkpointInterval = v;
+            return this;
+        }
+
+        /** The config; a bad field is an {@link IllegalArgumentException} that names it. */
+        public TrainConfig build() {
+            return new TrainConfig(backbone, imageSize, iterations, seed, lr, weightDecay, beta1, beta2, eps,
+                    checkpointInterval);
+        }
+    }
+}

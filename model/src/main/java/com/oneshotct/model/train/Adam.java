@@ -146,6 +146,23 @@ public final class Adam {
      * One update of {@code subset} (each one of this optimiser's parameters, by identity); the others, their
      * moments and step counts are left alone.
      */
+    /**
+     * Updates {@code subset} unless one of its gradients holds a NaN or an infinity; then nothing changes and the
+     * answer is false. One bad step must not poison every weight and moment (PyTorch's GradScaler skips such steps
+     * the same way).
+     */
+    public boolean updateIfFinite(List<NDArray> subset) {
+        for (NDArray p : subset) {
+            try (NDArray grad = p.getGradient(); NDArray sum = grad.sum()) {
+                if (!Float.isFinite(sum.getFloat())) {
+                    return false;
+                }
+            }
+        }
+        update(subset);
+        return true;
+    }
+
     public void update(List<NDArray> subset) {
         int[] which = new int[subset.size()];
         for (int k = 0; k < which.length; k++) {

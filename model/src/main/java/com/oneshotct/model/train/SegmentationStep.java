@@ -42,6 +42,7 @@ public final class SegmentationStep {
     private final Adam adam;
     private final List<NDArray> params;
     private final RandomGenerator rng;
+    private int skipped;
 
     public SegmentationStep(OneShotNet net, NDManager manager, Adam adam, RandomGenerator rng) {
         var c = net.config();
@@ -103,8 +104,15 @@ public final class SegmentationStep {
                     out.put(LOSSES.get(i), losses.get(i).getFloat());
                 }
             }
-            adam.update(params);
+            if (!adam.updateIfFinite(params)) {
+                skipped++;
+            }
         }
         return out;
+    }
+
+    /** Steps whose gradients were not finite, so that no update was made (their losses are returned as they were). */
+    public int skippedSteps() {
+        return skipped;
     }
 }

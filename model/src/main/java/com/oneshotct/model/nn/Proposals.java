@@ -31,6 +31,11 @@ public final class Proposals {
         this.postNms = postNms;
     }
 
+    /** The filter a model configuration names (its RPN pre-NMS count, NMS threshold and post-NMS count). */
+    public static Proposals of(ModelConfig config) {
+        return new Proposals(config.rpnPreNmsTopN(), config.rpnNmsThresh(), config.rpnPostNmsTopN());
+    }
+
     /** The reference's filter: top 400, NMS 0.75, keep 200. */
     public static Proposals reference() {
         return new Proposals(400, 0.75, 200);

@@ -26,7 +26,7 @@ public final class SegmentationInference {
     public SegmentationInference(OneShotNet net, Detections detections) {
         this.net = net;
         this.config = net.config();
-        this.proposals = new Proposals(config.rpnPreNmsTopN(), config.rpnNmsThresh(), config.rpnPostNmsTopN());
+        this.proposals = Proposals.of(config);
         this.detections = detections;
         this.boxPool = new RoiAlign(config.boxPoolSize(), config.spatialScale(), config.samplingRatio());
         this.maskPool = new RoiAlign(config.maskPoolSize(), config.spatialScale(), config.samplingRatio());

@@ -51,7 +51,7 @@ public final class ClassificationStep {
         this.manager = manager;
         this.ps = new ParameterStore(manager, false);
         this.anchors = SegmentationInference.anchors(manager, c);
-        this.proposals = new Proposals(c.rpnPreNmsTopN(), c.rpnNmsThresh(), c.rpnPostNmsTopN());
+        this.proposals = Proposals.of(c);
         this.s2 = new S2Branch(net);
         this.preprocess = new Preprocess(c.imageSize(), c.imageSize());
         this.adam = adam;

@@ -50,7 +50,7 @@ public final class SegmentationStep {
         this.manager = manager;
         this.ps = new ParameterStore(manager, false);
         this.anchors = SegmentationInference.anchors(manager, c);
-        this.proposals = new Proposals(c.rpnPreNmsTopN(), c.rpnNmsThresh(), c.rpnPostNmsTopN());
+        this.proposals = Proposals.of(c);
         this.rpnLoss = new RpnLoss(new Matcher(c.rpnFgIou(), c.rpnBgIou(), true),
                 new BalancedSampler(c.rpnBatchSize(), c.rpnPositiveFraction()));
         this.roiLoss = new RoiHeadsLoss(c.spatialScale(), c.samplingRatio(), 2 * c.maskPoolSize());

@@ -1,0 +1,11 @@
+package com.oneshotct.workflows.contract;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Stage "evaluate": the paper's metrics of one checkpoint on the test splits, written to the registry. */
+@ActivityInterface
+public interface EvaluationActivities {
+    @ActivityMethod
+    EvaluateResult evaluate(EvaluateRequest request);
+}

@@ -1,0 +1,17 @@
+package com.oneshotct.workflows.contract;
+
+import java.util.Map;
+
+/**
+ * Training progress, sent by the training activity to its workflow (signal {@code trainingProgress}) so the
+ * workflow's {@code progress} query can answer without reading heartbeats.
+ *
+ * @param attempt the activity attempt sending it
+ * @param iteration iterations done in the run
+ * @param total iterations requested
+ * @param losses the last iteration's losses by name
+ * @param checkpointKey object key of the newest recorded checkpoint, or null
+ * @param secondsPerIteration recent mean wall time of one iteration (for the ETA)
+ */
+public record TrainProgress(int attempt, int iteration, int total, Map<String, Double> losses,
+        String checkpointKey, double secondsPerIteration) {}

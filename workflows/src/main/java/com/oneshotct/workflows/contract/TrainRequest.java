@@ -1,0 +1,18 @@
+package com.oneshotct.workflows.contract;
+
+/**
+ * Train (or resume training of) the run's model.
+ *
+ * @param workflowId the run
+ * @param dataset dataset name; the activity makes sure its own cache holds it (it may run on another host)
+ * @param datasetId the manifest SHA-256 the fetch stage verified
+ * @param backbone backbone id
+ * @param imageSize side of the square input
+ * @param iterations paper iterations of the whole run (not of this attempt)
+ * @param checkpointInterval iterations between checkpoints
+ * @param seed the run's seed
+ * @param lr Adam learning rate
+ * @param device {@code cpu} or {@code gpu} / {@code gpu:N}
+ */
+public record TrainRequest(String workflowId, String dataset, String datasetId, String backbone, int imageSize,
+        int iterations, int checkpointInterval, long seed, double lr, String device) {}

@@ -54,13 +54,36 @@ public final class SegmentationInference {
         NDManager manager = image.getManager();
         int size = config.imageSize();
         NDArray features = net.features(ps, image, false);
+        NDList det = detect(ps, features, proposals(ps, features));
+        NDArray probs = det.get(3);
+        det.set(3, det.get(0).getShape().get(0) == 0
+                ? manager.zeros(new ai.djl.ndarray.types.Shape(0, size, size))
+                : MaskPaste.paste(manager, probs, det.get(0), size, size));
+        return det;
+    }
+
+    /** The RPN's proposals (at most the configured post-NMS count) of one image's features. */
+    public NDArray proposals(ParameterStore ps, NDArray features) {
+        int size = config.imageSize();
         NDList rpn = net.rpnHead(ps, features, false);
-        NDArray props = proposals.filter(rpn.get(0), rpn.get(1), anchors(manager, config), size, size).get(0);
+        return proposals.filter(rpn.get(0), rpn.get(1), anchors(features.getManager(), config), size, size).get(0);
+    }
+
+    /**
+     * Detections of one image from its features and proposals, masks not yet pasted.
+     *
+     * @return (boxes (D, 4) in model pixels, scores (D), labels (D), mask probabilities (D, 28, 28) of each
+     *     detection's own class)
+     */
+    public NDList detect(ParameterStore ps, NDArray features, NDArray props) {
+        NDManager manager = features.getManager();
+        int size = config.imageSize();
         NDList head = net.boxHead(ps, boxPool.apply(features, RoiHeadsLoss.withBatchIndex(props)), false);
         NDList det = detections.apply(head.get(0), head.get(1), props, size, size);
         long[] labels = det.get(2).toLongArray();
         if (labels.length == 0) {
-            det.add(manager.zeros(new ai.djl.ndarray.types.Shape(0, size, size)));
+            int m = 2 * config.maskPoolSize();
+            det.add(manager.zeros(new ai.djl.ndarray.types.Shape(0, m, m)));
             return det;
         }
         NDArray logits = net.maskHead(ps, maskPool.apply(features, RoiHeadsLoss.withBatchIndex(det.get(0))), false);
@@ -68,8 +91,7 @@ public final class SegmentationInference {
         for (int i = 0; i < labels.length; i++) {
             chosen.add(logits.get(new NDIndex("{}, {}", i, labels[i])));
         }
-        NDArray probs = Activation.sigmoid(NDArrays.stack(chosen));
-        det.add(MaskPaste.paste(manager, probs, det.get(0), size, size));
+        det.add(Activation.sigmoid(NDArrays.stack(chosen)));
         return det;
     }
 }

@@ -75,6 +75,19 @@ public final class Checkpoint {
         h.put("format", FORMAT);
         h.put("configHash", trainer.configHash());
         h.put("config", trainer.canonicalConfig());
+        TrainConfig tc = trainer.config();
+        ObjectNode t = h.putObject("train");
+        t.put("backbone", tc.backbone().id());
+        t.put("imageSize", tc.imageSize());
+        t.put("iterations", tc.iterations());
+        t.put("seed", tc.seed());
+        t.put("lr", tc.lr());
+        t.put("weightDecay", tc.weightDecay());
+        t.put("beta1", tc.beta1());
+        t.put("beta2", tc.beta2());
+        t.put("eps", tc.eps());
+        t.put("checkpointInterval", tc.checkpointInterval());
+        h.put("s2Weights", trainer.net().s2Weights().name());
         h.put("iteration", trainer.iteration());
         h.put("samplerState", trainer.samplerState());
         h.put("stepRngState", trainer.stepRngState());
@@ -130,6 +143,24 @@ public final class Checkpoint {
             throw new DataException(file, "checkpoint SHA-256 is " + sha + ", expected " + expectedSha256
                     + " (corrupt or another file)");
         }
+        Read r = read(file);
+        Map<String, byte[]> entries = r.entries();
+        JsonNode h = r.header();
+        String hash = h.path("configHash").asText();
+        if (!hash.equals(trainer.configHash())) {
+            throw new DataException(file, "checkpoint was written for config hash " + hash + " ("
+                    + h.path("config").asText() + "), this trainer's config hash is " + trainer.configHash() + " ("
+                    + trainer.canonicalConfig() + ")");
+        }
+        restore(trainer, file, h, entries);
+        return new Info(trainer.iteration(), hash, sha);
+    }
+
+    /** A checkpoint's verified entries (sums removed) and its parsed header. */
+    record Read(Map<String, byte[]> entries, JsonNode header) {}
+
+    /** Reads every entry, checks every entry's SHA-256 and the format; the file's own hash is not checked here. */
+    static Read read(Path file) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             for (ZipEntry e : java.util.Collections.list(zip.entries())) {
@@ -137,6 +168,8 @@ public final class Checkpoint {
                     entries.put(e.getName(), in.readAllBytes());
                 }
             }
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new DataException(file, "no such checkpoint file");
         } catch (IOException e) {
             throw new DataException(file, "corrupt or truncated checkpoint: " + e.getMessage(), e);
         }
@@ -150,14 +183,21 @@ public final class Checkpoint {
         if (!FORMAT.equals(h.path("format").asText())) {
             throw new DataException(file, "not a " + FORMAT + " file (format '" + h.path("format").asText() + "')");
         }
-        String hash = h.path("configHash").asText();
-        if (!hash.equals(trainer.configHash())) {
-            throw new DataException(file, "checkpoint was written for config hash " + hash + " ("
-                    + h.path("config").asText() + "), this trainer's config hash is " + trainer.configHash() + " ("
-                    + trainer.canonicalConfig() + ")");
+        return new Read(entries, h);
+    }
+
+    /** The weights in a read checkpoint, named by state-dict key, on {@code manager}. */
+    static NDList weights(NDManager manager, Path file, Map<String, byte[]> entries) {
+        NDList w = new NDList();
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith(WEIGHTS) && name.endsWith(NPY)) {
+                NDArray a = decode(manager, e.getValue(), file, name);
+                a.setName(name.substring(WEIGHTS.length(), name.length() - NPY.length()));
+                w.add(a);
+            }
         }
-        restore(trainer, file, h, entries);
-        return new Info(trainer.iteration(), hash, sha);
+        return w;
     }
 
     /** Every entry but the sums must be listed in them with its SHA-256, and every listed entry be there. */

@@ -61,14 +61,12 @@ public final class SegmentationStep {
     }
 
     /**
-     * Trains on one sample, updating only {@link OneShotNet#segmentationParameters()} (the optimiser may hold
+     * Trains on one sample (resized to the model's size when it differs, see
+     * {@link SegmentationSample#resized}), updating only {@link OneShotNet#segmentationParameters()} (the optimiser may hold
      * more, as the paper's shared one does); returns the five losses by name (see {@link #LOSSES}). */
     public Map<String, Float> run(SegmentationSample sample) {
         int size = net.config().imageSize();
-        if (sample.image().width() != size || sample.image().height() != size) {
-            throw new IllegalArgumentException(sample.item().image() + ": image is " + sample.image().size()
-                    + ", the model is configured for " + size + "x" + size);
-        }
+        sample = sample.resized(size, size);
         Map<String, Float> out = new LinkedHashMap<>();
         try (NDManager step = manager.newSubManager()) {
             NDArray image = preprocess.apply(step, sample.image()).expandDims(0);

@@ -1,0 +1,107 @@
+package com.oneshotct.model.infer;
+
+import ai.djl.ndarray.NDManager;
+import com.oneshotct.model.data.ClassificationItem;
+import com.oneshotct.model.data.CtDataset;
+import com.oneshotct.model.data.InstanceMask;
+import com.oneshotct.model.data.SegmentationItem;
+import com.oneshotct.model.data.SegmentationSample;
+import com.oneshotct.model.metrics.BinaryMask;
+import com.oneshotct.model.metrics.ClassificationCsv;
+import com.oneshotct.model.metrics.ClassificationReport;
+import com.oneshotct.model.metrics.CocoAnnotation;
+import com.oneshotct.model.metrics.CocoDetection;
+import com.oneshotct.model.metrics.CocoGroundTruth;
+import com.oneshotct.model.metrics.CocoImage;
+import com.oneshotct.model.metrics.CocoMaskAp;
+import com.oneshotct.model.metrics.ConfusionMatrix;
+import com.oneshotct.model.metrics.MaskPrediction;
+import com.oneshotct.model.metrics.MaskTruth;
+import com.oneshotct.model.metrics.PaperAp;
+import com.oneshotct.model.metrics.PaperApImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Runs the predictor over a split of a dataset and scores it as the paper does (model-spec section 9): the
+ * classification images give the confusion matrix and its report, the segmentation images the per-image mask AP
+ * and COCO mask AP. Every mask label (lung, GGO, consolidation) takes part in AP unless a label set is given.
+ */
+public final class Evaluator {
+    /** Called after each image: images done, images in all. */
+    public interface Progress {
+        void done(int images, int total);
+    }
+
+    private final SlicePredictor predictor;
+    private final Set<Integer> labels;
+
+    /** @param labels mask labels that take part in AP, null for all */
+    public Evaluator(SlicePredictor predictor, Set<Integer> labels) {
+        this.predictor = predictor;
+        this.labels = labels == null ? null : Set.copyOf(labels);
+    }
+
+    public Evaluation evaluate(NDManager manager, CtDataset data, String split, Progress progress) {
+        List<ClassificationItem> cls = data.classification().stream().filter(i -> i.split().equals(split)).toList();
+        List<SegmentationItem> seg = data.segmentation().stream().filter(i -> i.split().equals(split)).toList();
+        if (cls.isEmpty() && seg.isEmpty()) {
+            throw new IllegalArgumentException("dataset " + data.root() + " has no images in split '" + split + "'");
+        }
+        int total = cls.size() + seg.size();
+        int done = 0;
+        ConfusionMatrix cm = new ConfusionMatrix();
+        List<ClassificationCsv.Row> rows = new ArrayList<>();
+        for (ClassificationItem item : cls) {
+            Prediction p = predictor.predict(manager, item.load());
+            cm.add(item.label().index, p.predicted().index);
+            rows.add(new ClassificationCsv.Row(item.name(), item.label().index, p.predicted().index));
+            progress.done(++done, total);
+        }
+        List<PaperApImage> apImages = new ArrayList<>();
+        List<CocoImage> images = new ArrayList<>();
+        List<CocoAnnotation> annotations = new ArrayList<>();
+        List<CocoDetection> detections = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        TreeSet<Integer> seen = new TreeSet<>();
+        for (SegmentationItem item : seg) {
+            SegmentationSample s = item.load();
+            int w = s.image().width();
+            int h = s.image().height();
+            long id = images.size() + 1;
+            images.add(new CocoImage(id, w, h));
+            names.add(item.name());
+            Prediction p = predictor.predict(manager, s.image());
+            List<MaskPrediction> preds = new ArrayList<>();
+            for (Lesion l : p.lesions()) {
+                if (labels == null || labels.contains(l.label().value)) {
+                    preds.add(new MaskPrediction(l.label().value, l.score(), l.mask()));
+                    detections.add(new CocoDetection(id, l.label().value, l.score(), l.mask()));
+                    seen.add(l.label().value);
+                }
+            }
+            List<MaskTruth> truths = new ArrayList<>();
+            for (InstanceMask m : s.instances()) {
+                int label = m.instance().label();
+                if (labels == null || labels.contains(label)) {
+                    BinaryMask mask = BinaryMask.of(h, w, (y, x) -> m.contains(x, y));
+                    truths.add(new MaskTruth(label, mask));
+                    annotations.add(new CocoAnnotation(annotations.size() + 1, id, label, mask, false));
+                    seen.add(label);
+                }
+            }
+            apImages.add(new PaperApImage(item.name(), preds, truths));
+            progress.done(++done, total);
+        }
+        // every label the model can output is a category, so a false positive of a label absent from this split's
+        // truth still counts against COCO AP (pycocotools evaluates the categories the dataset declares)
+        List<Integer> categories = labels == null ? List.of(1, 2, 3) : List.copyOf(new TreeSet<>(labels));
+        CocoGroundTruth gt = new CocoGroundTruth(images, categories, annotations);
+        List<Integer> apLabels = labels == null ? List.copyOf(seen) : List.copyOf(new TreeSet<>(labels));
+        return new Evaluation(split, cls.isEmpty() ? null : ClassificationReport.of(cm), rows,
+                seg.isEmpty() ? null : PaperAp.evaluate(apImages, labels), apLabels,
+                seg.isEmpty() ? null : CocoMaskAp.evaluate(gt, detections), gt, detections, names, apImages);
+    }
+}

@@ -8,6 +8,9 @@ import com.oneshotct.worker.cli.MetricsCommand;
 import com.oneshotct.worker.cli.ModelCommand;
 import com.oneshotct.worker.cli.RunsCommand;
 import com.oneshotct.worker.cli.SynthCommand;
+import com.oneshotct.worker.cli.TrainCommand;
+import com.oneshotct.worker.cli.PredictCommand;
+import com.oneshotct.worker.cli.EvaluateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +27,9 @@ import picocli.CommandLine.Command;
             ModelCommand.class,
             DbCommand.class,
             RunsCommand.class,
+            TrainCommand.class,
+            PredictCommand.class,
+            EvaluateCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,0 +1,174 @@
+package com.oneshotct.worker.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.oneshotct.model.data.ClassificationItem;
+import com.oneshotct.model.data.CtDataset;
+import com.oneshotct.model.data.SegmentationItem;
+import com.oneshotct.model.infer.Overlay;
+import com.oneshotct.model.train.Checkpoint;
+import com.oneshotct.model.train.PaperTrainer;
+import com.oneshotct.model.train.TrainConfig;
+import com.oneshotct.model.train.TrainedModel;
+import com.oneshotct.worker.report.LossChart;
+import com.oneshotct.worker.report.LossLog;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code oneshot train}: the paper's training loop on a local dataset's train splits, with a progress bar, a
+ * checkpoint every {@code --checkpoint-interval} iterations (and at the end, or on Ctrl-C), and the loss curve as CSV
+ * and PNG beside the checkpoint. {@code --resume} continues from the checkpoint exactly.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains the one-shot model on DIR's segmentation/train and classification/train splits.",
+            "Writes FILE (checkpoint), FILE.losses.csv and FILE.losses.png. Ctrl-C checkpoints before it exits."})
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder (see `synth`).")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Checkpoint file to write.")
+    Path out;
+
+    @Option(names = "--backbone", defaultValue = "resnext50_32x4d",
+            description = "resnet18, resnet34, resnext50_32x4d, resnext101_32x8d (default ${DEFAULT-VALUE})")
+    String backbone;
+
+    @Option(names = "--size", defaultValue = "512", description = "Input side, a multiple of 32 (default ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--iterations", defaultValue = "1000", description = "Paper iterations (default ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--lr", defaultValue = "1e-5", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "1e-3", description = "Coupled L2 (default ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and sampling (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "100",
+            description = "Iterations between checkpoints (default ${DEFAULT-VALUE})")
+    int interval;
+
+    @Option(names = "--resume", description = "Continue from FILE if it exists (same settings required).")
+    boolean resume;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() {
+        TrainConfig config = TrainConfig.builder().optBackbone(backbone).optImageSize(size).optIterations(iterations)
+                .optLr(lr).optWeightDecay(weightDecay).optSeed(seed).optCheckpointInterval(interval).build();
+        if (Files.exists(out) && !resume) {
+            throw new IllegalArgumentException(out + " exists: pass --resume to continue it, or choose another --out");
+        }
+        CtDataset ds = CtDataset.open(data);
+        List<SegmentationItem> seg = ds.segmentation().stream().filter(i -> i.split().equals("train")).toList();
+        List<ClassificationItem> cls = ds.classification().stream().filter(i -> i.split().equals("train")).toList();
+        if (seg.isEmpty() || cls.isEmpty()) {
+            throw new IllegalArgumentException(data + ": training needs segmentation/train and classification/train"
+                    + " images, found " + seg.size() + " and " + cls.size());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        Path parent = out.toAbsolutePath().getParent();
+        LossLog log = new LossLog(parent.resolve(out.getFileName() + ".losses.csv"));
+        Path chart = parent.resolve(out.getFileName() + ".losses.png");
+        AtomicBoolean stop = new AtomicBoolean();
+        // Ctrl-C: ask the loop to stop and hold the JVM until the final checkpoint is written. The hook waits on a
+        // latch, not on the main thread: main ends in System.exit, which itself waits for the hooks.
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "train-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (NDManager manager = NDManager.newBaseManager(device(device), "PyTorch")) {
+            PaperTrainer trainer = new PaperTrainer(config, PaperTrainer.newNet(config, manager), manager, seg, cls);
+            int from = 0;
+            if (Files.exists(out)) {
+                TrainConfig saved = TrainedModel.config(out);
+                if (!saved.canonical().equals(config.canonical())) {
+                    throw new IllegalArgumentException(out + " was trained with " + saved.canonical()
+                            + "; this command asks for " + config.canonical());
+                }
+                from = Checkpoint.load(trainer, out).iteration();
+                err.printf(Locale.ROOT, "resuming %s at iteration %d of %d%n", out, from, iterations);
+            }
+            log.resumeAt(from);
+            err.printf(Locale.ROOT, "training %s at %d px on %d segmentation + %d classification images, %d"
+                    + " iterations, lr %s, seed %d, %s%n", config.backbone().id(), size, seg.size(), cls.size(),
+                    iterations, lr, seed, manager.getDevice());
+            ProgressBar bar = new ProgressBar(err, ProgressBar.stderrIsTerminal(), "train");
+            int start = from;
+            int reached = trainer.run(new PaperTrainer.Listener() {
+                @Override
+                public void iteration(int iteration, int total, Map<String, Float> losses) {
+                    log.append(iteration, losses);
+                    bar.update(iteration, total, start, String.format(Locale.ROOT, "seg %.3f cls %.3f",
+                            losses.get(PaperTrainer.SEGMENTATION), losses.get(PaperTrainer.CLASSIFICATION)));
+                }
+
+                @Override
+                public void checkpoint(int iteration, Path file, String sha256) {
+                    Overlay.write(LossChart.render("training losses (" + config.backbone().id() + ", " + size
+                            + " px)", log.read(), 900, 420), chart);
+                }
+            }, stop::get, out);
+            stdout.printf(Locale.ROOT, "%s at iteration %d of %d: %s%n", reached < iterations ? "stopped" : "trained",
+                    reached, iterations, out);
+            stdout.printf(Locale.ROOT, "loss curve: %s, %s%n", log.file(), chart);
+            stdout.flush();
+            return 0;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down (Ctrl-C): the hook is already running and waits for this thread
+            }
+        }
+    }
+
+    /** {@code cpu}, {@code gpu} or {@code gpu:N}; a GPU that libtorch cannot see is a clear error. */
+    static Device device(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (n.equals("gpu") || n.matches("gpu:\\d+")) {
+            int id = n.equals("gpu") ? 0 : Integer.parseInt(n.substring(4));
+            int gpus = Engine.getEngine("PyTorch").getGpuCount();
+            if (id >= gpus) {
+                throw new IllegalArgumentException("--device " + name + ": libtorch sees " + gpus + " GPU(s); this"
+                        + " build bundles the CPU native library (see README, running on GPU workers)");
+            }
+            return Device.gpu(id);
+        }
+        throw new IllegalArgumentException("--device must be cpu, gpu or gpu:N, got '" + name + "'");
+    }
+}

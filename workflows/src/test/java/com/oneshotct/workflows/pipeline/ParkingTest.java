@@ -70,7 +70,7 @@ class ParkingTest {
         assertTrue(result.message().startsWith("aborted by request: dataset withdrawn"), result.message());
         assertTrue(result.message().contains(CORRUPT), result.message());
         assertNull(result.checkpoint());
-        assertEquals(List.of("aborted", result.message()), List.of(bed.fakes.statuses().get(2)));
+        assertArrayEquals(new String[] {"aborted", result.message()}, bed.fakes.statuses().get(2));
         assertEquals(3, bed.fakes.statuses().size());
         assertEquals("aborted", run.progress().status());
         assertEquals(List.of("registerRun", "setRunStatus running", "fetchDataset", "setRunStatus waiting",

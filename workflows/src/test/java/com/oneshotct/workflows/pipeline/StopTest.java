@@ -3,6 +3,7 @@ package com.oneshotct.workflows.pipeline;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +73,7 @@ class StopTest {
         assertEquals(List.of("registerRun", "setRunStatus running", "fetchDataset", "latestCheckpoint",
                 "setRunStatus aborted"), bed.fakes.calls());
         assertEquals(FakeActivities.DATASET_ID, result.datasetId());
-        assertEquals(null, run.progress().attempts().get("train"), "training was never scheduled");
+        assertNull(run.progress().attempts().get("train"), "training was never scheduled");
     }
 
     @Test

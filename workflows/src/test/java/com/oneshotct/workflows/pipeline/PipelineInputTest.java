@@ -1,0 +1,131 @@
+package com.oneshotct.workflows.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PipelineInputTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    @Test
+    void emptyObjectNullAndNothingAllMeanEveryDefault() {
+        PipelineInput d = PipelineInput.parse(json("{}"));
+        assertEquals(new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, 1e-4, "cpu", "oneshot-cpu",
+                "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5)), d);
+        assertEquals(d, PipelineInput.parse(null));
+        assertEquals(d, PipelineInput.parse(NullNode.instance));
+        assertEquals(d, PipelineInput.parse(json("{\"iterations\": null}")), "a JSON null takes the default");
+    }
+
+    @Test
+    void everyFieldIsReadAndToJsonRoundTrips() {
+        String full = """
+                {"dataset": "cncb.v2", "backbone": "resnext50_32x4d", "imageSize": 512, "iterations": 10000000,
+                 "checkpointInterval": 250, "seed": -3, "lr": 1e-5, "device": "gpu:1", "cpuQueue": "cpu-a",
+                 "gpuQueue": "gpu-b", "evalSplits": ["val", "test"], "modelName": "OneShot-X",
+                 "parkTimeout": "P2D", "heartbeatTimeout": "PT30S"}""";
+        PipelineInput in = PipelineInput.parse(json(full));
+        assertEquals(new PipelineInput("cncb.v2", "resnext50_32x4d", 512, 10_000_000, 250, -3, 1e-5, "gpu:1",
+                "cpu-a", "gpu-b", List.of("val", "test"), "OneShot-X", Duration.ofDays(2), Duration.ofSeconds(30)),
+                in);
+        assertEquals(in, PipelineInput.parse(in.toJson()));
+        assertEquals(in, PipelineInput.parse(new TextNode(in.toJson().toString())), "as a string holding JSON");
+        assertEquals(List.copyOf(PipelineInput.FIELDS), toList(in.toJson().fieldNames()), "every field, in order");
+        assertEquals("PT48H", in.toJson().get("parkTimeout").textValue());
+    }
+
+    @Test
+    void aStringHoldingAnObjectIsRead() {
+        assertEquals(5, PipelineInput.parse(new TextNode("{\"iterations\": 5}")).iterations());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipelineInput.parse(new TextNode("{\"iterations\": ")));
+        assertTrue(e.getMessage().startsWith("pipeline input: the string is not valid JSON"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PipelineInput.parse(new TextNode("\"x\"")));
+        assertTrue(e.getMessage().contains("must be a JSON object"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {"seed": 1.5}                          | field 'seed' must be an integer
+            {"seed": "1"}                          | field 'seed' must be an integer
+            {"imageSize": 4096}                    | field 'imageSize' must be between 32 and 2048, got 4096
+            {"imageSize": 0}                       | field 'imageSize' must be between 32 and 2048, got 0
+            {"iterations": 10000001}               | field 'iterations' must be between 1 and 10000000
+            {"iterations": 99999999999999999999}   | field 'iterations' must be an integer
+            {"checkpointInterval": 0}              | field 'checkpointInterval' must be between 1
+            {"lr": 0}                              | field 'lr' must be above 0.0 and at most 1.0, got 0
+            {"lr": "1e-4"}                         | field 'lr' must be a number
+            {"device": "tpu"}                      | field 'device' must be cpu, gpu or gpu:N
+            {"evalSplits": []}                     | field 'evalSplits' must be an array of 1 to 16 strings
+            {"evalSplits": ["Test"]}               | field 'evalSplits' every entry must be a split name
+            {"evalSplits": ["test", "test"]}       | field 'evalSplits' lists string "test" twice
+            {"evalSplits": "test"}                 | field 'evalSplits' must be an array
+            {"parkTimeout": "7 days"}              | field 'parkTimeout' must be an ISO-8601 duration
+            {"parkTimeout": "PT0S"}                | field 'parkTimeout' must be between PT1S and PT8784H
+            {"heartbeatTimeout": "PT2H"}           | field 'heartbeatTimeout' must be between PT1S and PT1H
+            {"cpuQueue": ""}                       | field 'cpuQueue' must be a task queue name
+            {"modelName": "a b"}                   | field 'modelName' must be a model name
+            {"dataset": "-x"}                      | field 'dataset' must be a dataset name
+            {"dataset": 5}                         | field 'dataset' must be a string, got number 5
+            """)
+    void badFieldIsNamed(String text, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipelineInput.parse(json(text)));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void everyBadFieldIsReportedAtOnce() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipelineInput.parse(json("{\"x\": 1, \"iterations\": 0, \"backbone\": \"vgg\"}")));
+        assertTrue(e.getMessage().contains("'x' is unknown"), e.getMessage());
+        assertTrue(e.getMessage().contains("'iterations'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'backbone'"), e.getMessage());
+    }
+
+    @Test
+    void configHashCoversExactlyTheTrainingFields() {
+        PipelineInput d = PipelineInput.parse(json("{}"));
+        // sha256sum of the text below, computed outside Java:
+        // printf 'backbone=resnet18\nimageSize=128\nseed=1\nlr=0x1.a36e2eb1c432dp-14\n' | sha256sum
+        // (0x1.a36e2eb1c432dp-14 is Python's (1e-4).hex())
+        assertEquals("backbone=resnet18\nimageSize=128\nseed=1\nlr=0x1.a36e2eb1c432dp-14\n", d.configText());
+        assertEquals("ac8ed392d596125e68d74f3830a1f2d2a87703bd037b0d4468fd881497a0c6a8", d.configHash());
+
+        String same = "{\"iterations\": 9, \"dataset\": \"other\", \"device\": \"gpu\", \"evalSplits\": [\"val\"]}";
+        assertEquals(d.configHash(), PipelineInput.parse(json(same)).configHash());
+        for (String changed : List.of("{\"seed\": 2}", "{\"lr\": 1e-5}", "{\"imageSize\": 160}",
+                "{\"backbone\": \"resnet34\"}")) {
+            assertNotEquals(d.configHash(), PipelineInput.parse(json(changed)).configHash(), changed);
+        }
+        // with lr 1e-5 ((1e-5).hex() = 0x1.4f8b588e368f1p-17), sha256sum gives:
+        assertEquals("a0668eb087061e603dee58fb8d9ed470182f3132dbea0f27b2d4bf729a3deab1",
+                PipelineInput.parse(json("{\"lr\": 1e-5}")).configHash());
+    }
+
+    private static List<String> toList(java.util.Iterator<String> names) {
+        List<String> list = new java.util.ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
+    }
+}

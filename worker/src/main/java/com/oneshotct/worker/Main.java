@@ -1,5 +1,6 @@
 package com.oneshotct.worker;
 
+import com.oneshotct.activities.store.StoreException;
 import com.oneshotct.model.data.DataException;
 import com.oneshotct.worker.cli.BenchCommand;
 import com.oneshotct.worker.cli.DatasetCommand;
@@ -50,7 +51,8 @@ public final class Main {
             // Bad input is the user's to fix: say what and where, without a stack trace.
             boolean badInput = ex instanceof DataException || ex instanceof IllegalArgumentException;
             cmd.getErr().println("error: " + ex.getMessage());
-            if (!badInput) {
+            // an unreachable or refusing object store is the environment's fault, not a bug: no stack trace
+            if (!badInput && !(ex instanceof StoreException)) {
                 ex.printStackTrace(cmd.getErr());
             }
             return badInput ? 2 : 1;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         name = "dataset",
         mixinStandardHelpOptions = true,
         description = "Work with a CT dataset folder (segmentation/ and classification/).",
-        subcommands = {DatasetCommand.Inspect.class})
+        subcommands = {DatasetCommand.Inspect.class, DatasetPushCommand.class})
 public class DatasetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -1,0 +1,97 @@
+package com.oneshotct.activities.evaluate;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.oneshotct.activities.fetch.FetchedDataset;
+import com.oneshotct.activities.train.CorruptCheckpointException;
+import com.oneshotct.activities.train.RunFiles;
+import com.oneshotct.db.Checkpoint;
+import com.oneshotct.db.EvaluationScores;
+import com.oneshotct.db.NotFoundException;
+import com.oneshotct.db.Registry;
+import com.oneshotct.model.data.CtDataset;
+import com.oneshotct.model.data.DataException;
+import com.oneshotct.model.infer.Evaluation;
+import com.oneshotct.model.infer.Evaluator;
+import com.oneshotct.model.infer.OneShotPredictor;
+import com.oneshotct.model.train.TrainedModel;
+import com.oneshotct.workflows.contract.ErrorTypes;
+import com.oneshotct.workflows.contract.EvaluateRequest;
+import com.oneshotct.workflows.contract.EvaluateResult;
+import com.oneshotct.workflows.contract.EvaluationActivities;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Stage "evaluate": loads the checkpoint the workflow names (verified against the registry's SHA-256), scores it on
+ * each requested split of the run's dataset with the model's own detection settings, and records one evaluation row
+ * per split (a retry finds the rows already there). Heartbeats the number of images done.
+ */
+public final class EvaluationActivitiesImpl implements EvaluationActivities {
+    private final RunFiles files;
+    private final Registry registry;
+    private final Device device;
+
+    public EvaluationActivitiesImpl(RunFiles files, Registry registry, Device device) {
+        this.files = files;
+        this.registry = registry;
+        this.device = device;
+    }
+
+    @Override
+    public EvaluateResult evaluate(EvaluateRequest request) {
+        var ctx = Activity.getExecutionContext();
+        return evaluate(request, ctx::heartbeat);
+    }
+
+    /** The activity without Temporal; {@code heartbeat} hears images done. */
+    public EvaluateResult evaluate(EvaluateRequest request, IntConsumer heartbeat) {
+        Checkpoint row;
+        try {
+            row = registry.training().checkpoint(request.checkpoint().id());
+        } catch (NotFoundException e) {
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.NOT_FOUND);
+        }
+        if (!row.workflowId().equals(request.workflowId())) {
+            throw ApplicationFailure.newNonRetryableFailure("checkpoint " + row.id() + " belongs to run '"
+                    + row.workflowId() + "', not '" + request.workflowId() + "'", ErrorTypes.BAD_CONFIG);
+        }
+        FetchedDataset ds = files.dataset(request.dataset(), request.datasetId());
+        CtDataset data = CtDataset.open(ds.root());
+        Map<String, Long> ids = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            TrainedModel model;
+            try {
+                model = TrainedModel.open(files.checkpoint(row), manager);
+            } catch (CorruptCheckpointException | DataException e) {
+                throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_DATA);
+            }
+            if (!model.config().backbone().id().equals(request.backbone())
+                    || model.config().imageSize() != request.imageSize()) {
+                throw ApplicationFailure.newNonRetryableFailure("checkpoint " + row.objectKey() + " holds "
+                        + model.config().backbone().id() + " at " + model.config().imageSize() + " px, the run asks for "
+                        + request.backbone() + " at " + request.imageSize() + " px", ErrorTypes.FOREIGN_CHECKPOINT);
+            }
+            Evaluator evaluator = new Evaluator(new OneShotPredictor(model.net()), null);
+            int[] before = {0};
+            for (String split : request.splits()) {
+                Evaluation e;
+                EvaluationScores scores;
+                try {
+                    e = evaluator.evaluate(manager, data, split, (done, total) -> heartbeat.accept(before[0] + done));
+                    scores = Scores.of(e);
+                } catch (IllegalArgumentException ex) {
+                    throw ApplicationFailure.newNonRetryableFailure(ex.getMessage(), ErrorTypes.BAD_DATA);
+                }
+                before[0] += e.predictions().size() + e.imageNames().size();
+                ids.put(split, registry.evaluations().record(row.id(), scores).id());
+                metrics.put(split, Scores.headline(scores));
+            }
+        }
+        return new EvaluateResult(request.checkpoint(), ids, metrics);
+    }
+}

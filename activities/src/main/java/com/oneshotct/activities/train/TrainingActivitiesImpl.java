@@ -1,0 +1,292 @@
+package com.oneshotct.activities.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.oneshotct.activities.fetch.FetchedDataset;
+import com.oneshotct.activities.registry.AttemptLog;
+import com.oneshotct.activities.store.ObjectInfo;
+import com.oneshotct.db.Checkpoint;
+import com.oneshotct.db.LatestMove;
+import com.oneshotct.db.MetricPoint;
+import com.oneshotct.db.NewCheckpoint;
+import com.oneshotct.db.Registry;
+import com.oneshotct.db.Stage;
+import com.oneshotct.model.data.ClassificationItem;
+import com.oneshotct.model.data.CtDataset;
+import com.oneshotct.model.data.DataException;
+import com.oneshotct.model.data.SegmentationItem;
+import com.oneshotct.model.train.PaperTrainer;
+import com.oneshotct.model.train.TrainConfig;
+import com.oneshotct.model.train.TrainedModel;
+import com.oneshotct.workflows.contract.ErrorTypes;
+import com.oneshotct.workflows.contract.TrainProgress;
+import com.oneshotct.workflows.contract.TrainRequest;
+import com.oneshotct.workflows.contract.TrainResult;
+import com.oneshotct.workflows.contract.TrainingActivities;
+import com.oneshotct.workflows.pipeline.TrainingPipeline;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.WorkflowClient;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage "train": drives the {@link PaperTrainer}. Each checkpoint is uploaded to an attempt-scoped key, recorded in
+ * the registry and offered as the run's latest (a compare-and-set) before its key is heartbeated. A new attempt
+ * resumes from the newest checkpoint of the heartbeat details and the registry, after making sure its own cache
+ * holds the dataset; a checkpoint whose object is missing or corrupt is skipped for the previous good one.
+ * Cancellation (the workflow's stop) and worker shutdown both end the loop with a final checkpoint, then rethrow.
+ */
+public final class TrainingActivitiesImpl implements TrainingActivities {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingActivitiesImpl.class);
+    private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+
+    private final RunFiles files;
+    private final Registry registry;
+    private final AttemptLog log;
+    private final Device device;
+    private final WorkflowClient client;
+
+    /** @param client signals progress to the run's workflow; null to send none */
+    public TrainingActivitiesImpl(RunFiles files, Registry registry, AttemptLog log, Device device,
+            WorkflowClient client) {
+        this.files = files;
+        this.registry = registry;
+        this.log = log;
+        this.device = device;
+        this.client = client;
+    }
+
+    @Override
+    public TrainResult train(TrainRequest request) {
+        ActivityExecutionContext ctx = Activity.getExecutionContext();
+        TrainHeartbeat prior = ctx.getHeartbeatDetails(TrainHeartbeat.class).orElse(null);
+        Pulse pulse = new Pulse() {
+            @Override
+            public void heartbeat(TrainHeartbeat details) {
+                ctx.heartbeat(details);
+            }
+
+            @Override
+            public void progress(TrainProgress p) {
+                if (client != null) {
+                    client.newWorkflowStub(TrainingPipeline.class, request.workflowId()).trainingProgress(p);
+                }
+            }
+        };
+        return log.runNumbered(Stage.TRAIN, attempt -> train(request, attempt.attempt(), prior, pulse));
+    }
+
+    /** The activity's body without Temporal: {@code attempt} numbers checkpoint keys, {@code prior} is the last
+     *  heartbeat of an earlier attempt (or null). */
+    public TrainResult train(TrainRequest r, int attempt, TrainHeartbeat prior, Pulse pulse) {
+        TrainConfig config;
+        try {
+            config = TrainConfig.builder().optBackbone(r.backbone()).optImageSize(r.imageSize())
+                    .optIterations(r.iterations()).optSeed(r.seed()).optLr(r.lr())
+                    .optCheckpointInterval(r.checkpointInterval()).build();
+        } catch (IllegalArgumentException e) {
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_CONFIG);
+        }
+        FetchedDataset ds = files.dataset(r.dataset(), r.datasetId());
+        List<SegmentationItem> seg;
+        List<ClassificationItem> cls;
+        try {
+            CtDataset data = CtDataset.open(ds.root());
+            seg = data.segmentation().stream().filter(i -> i.split().equals("train")).toList();
+            cls = data.classification().stream().filter(i -> i.split().equals("train")).toList();
+        } catch (DataException e) {
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_DATA);
+        }
+        if (seg.isEmpty() || cls.isEmpty()) {
+            throw ApplicationFailure.newNonRetryableFailure("dataset '" + r.dataset() + "' has " + seg.size()
+                    + " segmentation and " + cls.size() + " classification training images; training needs both",
+                    ErrorTypes.BAD_DATA);
+        }
+        int epochSize = Math.max(seg.size(), cls.size());
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            PaperTrainer trainer = new PaperTrainer(config, PaperTrainer.newNet(config, manager), manager, seg, cls);
+            Checkpoint resumed = resume(trainer, config, r.workflowId(), prior);
+            int from = trainer.iteration();
+            if (resumed != null && from >= config.iterations()) {
+                return new TrainResult(from, resumed.objectKey(), resumed.id(), from, false);
+            }
+            Loop loop = new Loop(r, attempt, epochSize, pulse, resumed);
+            int reached = trainer.run(loop, loop::stopping, files.outgoing(r.workflowId(), attempt));
+            loop.flushMetrics();
+            if (loop.stopCause != null) {
+                throw loop.stopCause;
+            }
+            return new TrainResult(reached, loop.lastKey, loop.lastId, from, false);
+        }
+    }
+
+    /**
+     * Loads the newest usable checkpoint into {@code trainer}: candidates are the registry's checkpoints of the run,
+     * newest first (the heartbeat's key is always among them: it is recorded before it is heartbeated). A missing or
+     * corrupt object falls back to the one before; a checkpoint of another configuration is a non-retryable error.
+     */
+    private Checkpoint resume(PaperTrainer trainer, TrainConfig config, String workflowId, TrainHeartbeat prior) {
+        List<Checkpoint> all = new ArrayList<>(registry.training().checkpoints(workflowId));
+        all.sort(Comparator.comparingInt(Checkpoint::iteration).thenComparingInt(Checkpoint::attempt).reversed());
+        Optional<Checkpoint> latest = registry.training().latest(workflowId);
+        latest.ifPresent(l -> {
+            all.remove(l);
+            all.add(0, l);
+        });
+        if (prior != null && prior.checkpointKey() != null && !all.isEmpty()
+                && prior.iteration() > all.get(0).iteration()) {
+            LOG.warn("run {}: heartbeat names iteration {} beyond the registry's newest checkpoint ({}); using the"
+                    + " registry", workflowId, prior.iteration(), all.get(0).iteration());
+        }
+        for (Checkpoint c : all) {
+            Path file;
+            try {
+                file = files.checkpoint(c);
+            } catch (CorruptCheckpointException e) {
+                LOG.warn("run {}: {}; falling back to an earlier checkpoint", workflowId, e.getMessage());
+                continue;
+            }
+            TrainConfig saved = TrainedModel.config(file);
+            if (!saved.canonical().equals(config.canonical())) {
+                throw ApplicationFailure.newNonRetryableFailure("checkpoint " + c.objectKey() + " was written for "
+                        + saved.canonical() + "; this run trains " + config.canonical(), ErrorTypes.FOREIGN_CHECKPOINT);
+            }
+            try {
+                com.oneshotct.model.train.Checkpoint.load(trainer, file, c.sha256());
+            } catch (DataException e) {
+                LOG.warn("run {}: checkpoint {} unusable ({}); falling back to an earlier one", workflowId,
+                        c.objectKey(), e.getMessage());
+                continue;
+            }
+            LOG.info("run {}: resuming from {} at iteration {}", workflowId, c.objectKey(), c.iteration());
+            return c;
+        }
+        return null;
+    }
+
+    /** The loop's listener: metrics, heartbeats, uploads, progress signals, and the stop request. */
+    private final class Loop implements PaperTrainer.Listener {
+        private final TrainRequest r;
+        private final int attempt;
+        private final int epochSize;
+        private final Pulse pulse;
+        private final List<MetricPoint> pending = new ArrayList<>();
+        private final long started = System.nanoTime();
+        private int firstIteration = -1;
+        private long lastProgress;
+        private Map<String, Double> lastLosses = Map.of();
+        private int iteration;
+        String lastKey;
+        long lastId;
+        ActivityCompletionException stopCause;
+
+        Loop(TrainRequest r, int attempt, int epochSize, Pulse pulse, Checkpoint resumed) {
+            this.r = r;
+            this.attempt = attempt;
+            this.epochSize = epochSize;
+            this.pulse = pulse;
+            if (resumed != null) {
+                lastKey = resumed.objectKey();
+                lastId = resumed.id();
+            }
+        }
+
+        boolean stopping() {
+            return stopCause != null;
+        }
+
+        @Override
+        public void iteration(int it, int total, Map<String, Float> losses) {
+            iteration = it;
+            if (firstIteration < 0) {
+                firstIteration = it;
+            }
+            Map<String, Double> l = new LinkedHashMap<>();
+            losses.forEach((k, v) -> l.put(k, v.doubleValue()));
+            lastLosses = l;
+            int epoch = (it - 1) / epochSize;
+            l.forEach((k, v) -> {
+                if (Double.isFinite(v)) {
+                    pending.add(new MetricPoint(it, epoch, k, v));
+                }
+            });
+            beat();
+            long now = System.nanoTime();
+            if (now - lastProgress > PROGRESS_EVERY_NANOS || it == total) {
+                progress();
+                lastProgress = now;
+            }
+        }
+
+        @Override
+        public void checkpoint(int it, Path file, String sha256) {
+            String key = "runs/" + r.workflowId() + "/attempt-" + attempt + "/iter-" + it + ".ckpt";
+            ObjectInfo up = files.store().put(key, file);
+            if (!up.sha256().equals(sha256)) {
+                throw new IllegalStateException("checkpoint " + file + " changed while uploading to " + key);
+            }
+            LatestMove move;
+            try {
+                move = registry.training().recordAndAdvance(new NewCheckpoint(r.workflowId(), it, attempt, key,
+                        sha256, Files.size(file)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            flushMetrics();
+            lastKey = key;
+            lastId = move.offered().id();
+            if (!move.moved()) {
+                LOG.warn("run {}: checkpoint {} is not the latest (the registry names {}); a newer attempt exists",
+                        r.workflowId(), key, move.latest().objectKey());
+            }
+            beat();
+            progress();
+            try {
+                Files.deleteIfExists(file);
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot delete the uploaded local checkpoint {}: {}", file, e.getMessage());
+            }
+        }
+
+        void flushMetrics() {
+            if (!pending.isEmpty()) {
+                registry.training().recordMetrics(r.workflowId(), List.copyOf(pending));
+                pending.clear();
+            }
+        }
+
+        private void beat() {
+            try {
+                pulse.heartbeat(new TrainHeartbeat(iteration, lastKey, lastLosses));
+            } catch (ActivityCompletionException e) {
+                if (stopCause == null) {
+                    LOG.info("run {}: training asked to end ({}); writing a final checkpoint", r.workflowId(),
+                            e.getClass().getSimpleName());
+                    stopCause = e;
+                }
+            }
+        }
+
+        private void progress() {
+            double perIteration = iteration > firstIteration && firstIteration >= 0
+                    ? (System.nanoTime() - started) / 1e9 / (iteration - firstIteration + 1) : 0;
+            try {
+                pulse.progress(new TrainProgress(attempt, iteration, r.iterations(), lastLosses, lastKey,
+                        perIteration));
+            } catch (RuntimeException e) {
+                LOG.debug("run {}: progress signal not delivered: {}", r.workflowId(), e.getMessage());
+            }
+        }
+    }
+}

@@ -3,9 +3,11 @@ package com.oneshotct.db;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static com.oneshotct.db.Jdbc.first;
@@ -36,6 +38,38 @@ public final class AttemptRepository {
                             + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, stage, attempt) DO NOTHING",
                     run, s.stage(), s.attempt(), s.workerIdentity(), s.taskQueue(), s.startedAt());
             return find(c, s.workflowId(), s.stage(), s.attempt());
+        });
+    }
+
+    /**
+     * Records that Temporal started an execution of a stage's activity: {@code activityId} and
+     * {@code temporalAttempt} name it (Temporal's counter restarts at 1 when the workflow schedules the stage again
+     * after a {@code retryStage} signal, so it cannot be the registry's number). A repeat of the same execution
+     * returns the attempt as first recorded; a new one gets attempt 1 + the stage's highest so far.
+     */
+    public StageAttempt begin(String workflowId, Stage stage, String activityId, int temporalAttempt,
+                              String workerIdentity, String taskQueue, Instant startedAt) {
+        Objects.requireNonNull(workflowId, "workflowId");
+        Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(startedAt, "startedAt");
+        String what = "start of stage " + stage.sql() + " (activity " + activityId + ", Temporal attempt "
+                + temporalAttempt + ") of run '" + workflowId + "'";
+        return jdbc.tx("recording " + what, c -> {
+            // Two executions of one stage starting at once would both read the same max(attempt); the row lock
+            // makes the second wait for the first's commit. NO KEY UPDATE, not UPDATE: rows that merely reference
+            // the run (checkpoints, metrics) take KEY SHARE locks for their foreign keys and must not wait on this.
+            long run = first(c, "SELECT id FROM runs WHERE workflow_id = ? FOR NO KEY UPDATE",
+                    rs -> rs.getLong(1), workflowId).orElseThrow(() -> new NotFoundException("run", workflowId));
+            Optional<StageAttempt> seen = byActivity(c, run, stage, activityId, temporalAttempt);
+            if (seen.isPresent()) {
+                return seen.get();
+            }
+            update(c, "INSERT INTO stage_attempts (run_id, stage, attempt, activity_id, temporal_attempt,"
+                            + " worker_identity, task_queue, started_at)"
+                            + " SELECT ?, ?, coalesce(max(attempt), 0) + 1, ?, ?, ?, ?, ? FROM stage_attempts"
+                            + " WHERE run_id = ? AND stage = ?",
+                    run, stage, activityId, temporalAttempt, workerIdentity, taskQueue, startedAt, run, stage);
+            return byActivity(c, run, stage, activityId, temporalAttempt).orElseThrow();
         });
     }
 
@@ -76,6 +110,13 @@ public final class AttemptRepository {
                         + " WHERE r.workflow_id = ? AND a.stage = ? AND a.attempt = ?", Rows::attempt,
                 workflowId, stage, attempt)
                 .orElseThrow(() -> new NotFoundException("attempt", describeId(workflowId, stage, attempt)));
+    }
+
+    private static Optional<StageAttempt> byActivity(Connection c, long run, Stage stage, String activityId,
+                                                     int temporalAttempt) throws SQLException {
+        return first(c, "SELECT " + Rows.ATTEMPT_COLUMNS + " FROM stage_attempts a JOIN runs r ON r.id = a.run_id"
+                        + " WHERE a.run_id = ? AND a.stage = ? AND a.activity_id = ? AND a.temporal_attempt = ?",
+                Rows::attempt, run, stage, activityId, temporalAttempt);
     }
 
     private static String describe(String workflowId, Stage stage, int attempt) {

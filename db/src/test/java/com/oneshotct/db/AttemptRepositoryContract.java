@@ -4,7 +4,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static com.oneshotct.db.Fixtures.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +29,94 @@ abstract class AttemptRepositoryContract extends DbContract {
     void runs() {
         registry.runs().register(Fixtures.run("wf-a", "resnext50", "cncb-demo"));
         registry.runs().register(Fixtures.run("wf-b", "resnext50", "cncb-demo"));
+        registry.runs().register(Fixtures.run("wf-c", "resnext50", "cncb-demo"));
+        registry.runs().register(Fixtures.run("wf-d", "resnext50", "cncb-demo"));
+    }
+
+    @Test
+    void beginNumbersExecutionsAcrossRetryStageAndRepeatsAreIdempotent() {
+        AttemptRepository attempts = registry.attempts();
+        // first scheduling of train (activity "5"): Temporal attempts 1 and 2 -> registry attempts 1 and 2
+        StageAttempt first = attempts.begin("wf-c", Stage.TRAIN, "5", 1, "gpu-1", "oneshot-gpu", at(0));
+        assertEquals(1, first.attempt());
+        assertTrue(first.running());
+        assertEquals(2, attempts.begin("wf-c", Stage.TRAIN, "5", 2, "gpu-2", "oneshot-gpu", at(10)).attempt());
+        // after retryStage the activity is scheduled anew (activity "11") and Temporal counts from 1 again
+        StageAttempt third = attempts.begin("wf-c", Stage.TRAIN, "11", 1, "gpu-1", "oneshot-gpu", at(20));
+        assertEquals(3, third.attempt());
+        // the same execution reported twice (a retried bookkeeping call) is the row first written
+        assertEquals(first, attempts.begin("wf-c", Stage.TRAIN, "5", 1, "someone-else", "q", at(99)));
+        // another stage keeps its own count
+        assertEquals(1, attempts.begin("wf-c", Stage.EVALUATE, "5", 1, "cpu-1", "oneshot-cpu", at(30)).attempt());
+
+        StageAttempt closed = attempts.finish("wf-c", Stage.TRAIN, 3, AttemptEnd.succeeded(at(40)));
+        assertEquals(Outcome.SUCCEEDED, closed.outcome());
+        assertEquals(closed, attempts.begin("wf-c", Stage.TRAIN, "11", 1, "gpu-1", "oneshot-gpu", at(20)),
+                "a repeat after the close still finds the closed row");
+        assertEquals(List.of("train#1", "train#2", "train#3", "evaluate#1"), attempts.attempts("wf-c").stream()
+                .map(a -> a.stage().sql() + "#" + a.attempt()).toList());
+    }
+
+    @Test
+    void beginAfterOldStyleStartContinuesItsNumbering() {
+        AttemptRepository attempts = registry.attempts();
+        attempts.start(new AttemptStart("wf-c", Stage.REGISTER, 1, "w", "q", at(0)));
+        assertEquals(2, attempts.begin("wf-c", Stage.REGISTER, "1", 1, "w", "q", at(5)).attempt());
+    }
+
+    @Test
+    void concurrentBeginsGetDistinctNumbersAndOneRowPerExecution() throws Exception {
+        AttemptRepository attempts = registry.attempts();
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<StageAttempt>> distinct = new ArrayList<>();
+            List<Future<StageAttempt>> same = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String activity = "act-" + i;
+                distinct.add(pool.submit(() -> {
+                    go.await();
+                    return attempts.begin("wf-d", Stage.FETCH_DATASET, activity, 1, "w", "q", at(0));
+                }));
+                same.add(pool.submit(() -> {
+                    go.await();
+                    return attempts.begin("wf-d", Stage.EVALUATE, "dup", 1, "w", "q", at(0));
+                }));
+            }
+            go.countDown();
+            Set<Integer> numbers = new TreeSet<>();
+            for (Future<StageAttempt> f : distinct) {
+                numbers.add(f.get(30, TimeUnit.SECONDS).attempt());
+            }
+            assertEquals(IntStream.rangeClosed(1, n).boxed().collect(Collectors.toSet()), numbers);
+            for (Future<StageAttempt> f : same) {
+                assertEquals(1, f.get(30, TimeUnit.SECONDS).attempt());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, count("stage_attempts WHERE stage = 'evaluate' AND run_id ="
+                + " (SELECT id FROM runs WHERE workflow_id = 'wf-d')"));
+    }
+
+    @Test
+    void beginRefusesBadExecutionIdsAndProtectsThemInSql() {
+        AttemptRepository attempts = registry.attempts();
+        ConstraintViolationException zero = assertThrows(ConstraintViolationException.class,
+                () -> attempts.begin("wf-d", Stage.TRAIN, "7", 0, "w", "q", at(0)));
+        assertEquals("stage_attempts_temporal_attempt_positive", zero.constraint());
+        ConstraintViolationException blank = assertThrows(ConstraintViolationException.class,
+                () -> attempts.begin("wf-d", Stage.TRAIN, " ", 1, "w", "q", at(0)));
+        assertEquals("stage_attempts_activity_id_not_blank", blank.constraint());
+        NotFoundException ghost = assertThrows(NotFoundException.class,
+                () -> attempts.begin("ghost", Stage.TRAIN, "7", 1, "w", "q", at(0)));
+        assertEquals("run 'ghost' not found", ghost.getMessage());
+
+        attempts.begin("wf-d", Stage.TRAIN, "7", 1, "w", "q", at(0));
+        SQLException edit = assertThrows(SQLException.class, () -> sql("UPDATE stage_attempts"
+                + " SET activity_id = '8' WHERE activity_id = '7'"));
+        assertTrue(edit.getMessage().contains("append-only"), edit.getMessage());
     }
 
     @Test

@@ -1,0 +1,143 @@
+package com.oneshotct.activities.registry;
+
+import static com.oneshotct.activities.registry.RegistryFailures.badConfig;
+import static com.oneshotct.activities.registry.RegistryFailures.call;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.oneshotct.db.Checkpoint;
+import com.oneshotct.db.ModelVersion;
+import com.oneshotct.db.NewRun;
+import com.oneshotct.db.Registry;
+import com.oneshotct.db.Run;
+import com.oneshotct.db.RunStatus;
+import com.oneshotct.db.Stage;
+import com.oneshotct.workflows.contract.CheckpointRef;
+import com.oneshotct.workflows.contract.RegisterMetricsRequest;
+import com.oneshotct.workflows.contract.RegisterMetricsResult;
+import com.oneshotct.workflows.contract.RegisterRequest;
+import com.oneshotct.workflows.contract.RegistryActivities;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The registry's activities over {@link Registry}. Every write is one of the registry's idempotent operations, so
+ * a retried activity finds its own earlier work and returns; what no retry can fix (an unknown run, a refused or
+ * contradicting row, a bad argument) fails at once as a non-retryable {@code NotFound} or {@code BadConfig}.
+ */
+public final class RegistryActivitiesImpl implements RegistryActivities {
+
+    /** The alias a run's promoted checkpoint takes: the newest registered version of its model. */
+    public static final String LATEST_ALIAS = "latest";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Registry registry;
+    private final AttemptLog attempts;
+    private final String codeVersion;
+
+    public RegistryActivitiesImpl(Registry registry, String workerIdentity) {
+        this(registry, new AttemptLog(registry.attempts(), workerIdentity), codeVersion());
+    }
+
+    public RegistryActivitiesImpl(Registry registry, AttemptLog attempts, String codeVersion) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
+        this.codeVersion = Objects.requireNonNull(codeVersion, "codeVersion");
+    }
+
+    /** The jar's {@code Implementation-Version}, or {@code dev} when running from classes. */
+    public static String codeVersion() {
+        Package p = RegistryActivitiesImpl.class.getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null || v.isBlank() ? "dev" : v;
+    }
+
+    @Override
+    public void registerRun(RegisterRequest request) {
+        AttemptContext context = AttemptContext.current();
+        NewRun run = newRun(request);
+        Run registered = call(() -> registry.runs().register(run));
+        // An attempt row refers to its run's row, so the attempt is written once the run exists.
+        attempts.run(context, Stage.REGISTER, () -> registered);
+    }
+
+    @Override
+    public void setRunStatus(String workflowId, String status, String error) {
+        RunStatus s = status(status);
+        call(() -> registry.runs().updateStatus(required(workflowId, "workflowId"), s, error));
+    }
+
+    @Override
+    public CheckpointRef latestCheckpoint(String workflowId) {
+        return call(() -> registry.training().latest(required(workflowId, "workflowId")))
+                .map(c -> new CheckpointRef(c.id(), c.objectKey(), c.iteration()))
+                .orElse(null);
+    }
+
+    @Override
+    public RegisterMetricsResult registerMetrics(RegisterMetricsRequest request) {
+        if (request == null || request.checkpoint() == null) {
+            throw badConfig("register metrics needs a checkpoint, got " + request);
+        }
+        String workflowId = required(request.workflowId(), "workflowId");
+        String modelName = required(request.modelName(), "modelName");
+        CheckpointRef ref = request.checkpoint();
+        return attempts.run(Stage.REGISTER_METRICS, () -> {
+            Checkpoint k = call(() -> registry.training().checkpoint(ref.id()));
+            if (!k.workflowId().equals(workflowId)) {
+                throw badConfig("checkpoint " + k.id() + " belongs to run '" + k.workflowId() + "', not to run '"
+                        + workflowId + "'");
+            }
+            if (!k.objectKey().equals(ref.objectKey()) || k.iteration() != ref.iteration()) {
+                throw badConfig("checkpoint " + k.id() + " is '" + k.objectKey() + "' at iteration " + k.iteration()
+                        + ", but the request names '" + ref.objectKey() + "' at iteration " + ref.iteration());
+            }
+            Run run = call(() -> registry.runs().get(workflowId));
+            if (run.status().terminal() && run.status() != RunStatus.SUCCEEDED) {
+                throw badConfig("run '" + workflowId + "' already ended as " + run.status().sql()
+                        + "; its checkpoint is not promoted");
+            }
+            ModelVersion v = call(() -> registry.models().promote(modelName, k.id(), LATEST_ALIAS));
+            call(() -> registry.runs().updateStatus(workflowId, RunStatus.SUCCEEDED, null));
+            return new RegisterMetricsResult(v.name(), v.version());
+        });
+    }
+
+    private NewRun newRun(RegisterRequest r) {
+        if (r == null) {
+            throw badConfig("the register request is missing");
+        }
+        String workflowId = required(r.workflowId(), "workflowId");
+        String json = required(r.requestJson(), "requestJson");
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw badConfig("requestJson of run '" + workflowId + "' is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw badConfig("requestJson of run '" + workflowId + "' must be a JSON object, got " + json);
+        }
+        return new NewRun(workflowId, r.temporalRunId(), json, r.configHash(), codeVersion, r.backbone(),
+                r.dataset());
+    }
+
+    private static RunStatus status(String status) {
+        try {
+            return RunStatus.of(required(status, "status"));
+        } catch (IllegalArgumentException e) {
+            throw badConfig("unknown run status '" + status + "': expected one of "
+                    + Arrays.stream(RunStatus.values()).map(RunStatus::sql).collect(Collectors.joining(", ")));
+        }
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw badConfig(field + " is missing");
+        }
+        return value;
+    }
+}

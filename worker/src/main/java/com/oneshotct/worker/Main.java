@@ -10,6 +10,7 @@ import com.oneshotct.worker.cli.ModelCommand;
 import com.oneshotct.worker.cli.RunsCommand;
 import com.oneshotct.worker.cli.SynthCommand;
 import com.oneshotct.worker.cli.TrainCommand;
+import com.oneshotct.worker.cli.WorkerCommand;
 import com.oneshotct.worker.cli.PredictCommand;
 import com.oneshotct.worker.cli.EvaluateCommand;
 import picocli.CommandLine;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
             ModelCommand.class,
             DbCommand.class,
             RunsCommand.class,
+            WorkerCommand.class,
             TrainCommand.class,
             PredictCommand.class,
             EvaluateCommand.class,

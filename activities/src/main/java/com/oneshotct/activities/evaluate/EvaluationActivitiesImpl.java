@@ -8,7 +8,9 @@ import com.oneshotct.activities.train.RunFiles;
 import com.oneshotct.db.Checkpoint;
 import com.oneshotct.db.EvaluationScores;
 import com.oneshotct.db.NotFoundException;
+import com.oneshotct.activities.registry.AttemptLog;
 import com.oneshotct.db.Registry;
+import com.oneshotct.db.Stage;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.DataException;
 import com.oneshotct.model.infer.Evaluation;
@@ -34,17 +36,20 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
     private final RunFiles files;
     private final Registry registry;
     private final Device device;
+    private final AttemptLog log;
 
-    public EvaluationActivitiesImpl(RunFiles files, Registry registry, Device device) {
+    /** @param log records each attempt in the registry */
+    public EvaluationActivitiesImpl(RunFiles files, Registry registry, AttemptLog log, Device device) {
         this.files = files;
         this.registry = registry;
+        this.log = log;
         this.device = device;
     }
 
     @Override
     public EvaluateResult evaluate(EvaluateRequest request) {
         var ctx = Activity.getExecutionContext();
-        return evaluate(request, ctx::heartbeat);
+        return log.run(Stage.EVALUATE, () -> evaluate(request, ctx::heartbeat));
     }
 
     /** The activity without Temporal; {@code heartbeat} hears images done. */

@@ -1,5 +1,6 @@
 package com.oneshotct.activities.fetch;
 
+import com.oneshotct.activities.registry.AttemptLog;
 import com.oneshotct.activities.store.DatasetName;
 import com.oneshotct.activities.store.MissingObjectException;
 import com.oneshotct.activities.store.ObjectStore;
@@ -7,6 +8,7 @@ import com.oneshotct.db.ConstraintViolationException;
 import com.oneshotct.db.NewDataset;
 import com.oneshotct.db.NotFoundException;
 import com.oneshotct.db.Registry;
+import com.oneshotct.db.Stage;
 import com.oneshotct.model.data.Manifest;
 import com.oneshotct.workflows.contract.DatasetActivities;
 import com.oneshotct.workflows.contract.ErrorTypes;
@@ -33,22 +35,35 @@ public final class DatasetActivitiesImpl implements DatasetActivities {
     private final DatasetCache cache;
     private final Registry registry;
     private final Duration heartbeatEvery;
+    private final AttemptLog log;
 
     public DatasetActivitiesImpl(ObjectStore store, DatasetCache cache, Registry registry) {
-        this(store, cache, registry, HEARTBEAT_EVERY);
+        this(store, cache, registry, HEARTBEAT_EVERY, null);
+    }
+
+    /** Records each attempt in the registry through {@code log}. */
+    public DatasetActivitiesImpl(ObjectStore store, DatasetCache cache, Registry registry, AttemptLog log) {
+        this(store, cache, registry, HEARTBEAT_EVERY, log);
     }
 
     public DatasetActivitiesImpl(ObjectStore store, DatasetCache cache, Registry registry, Duration heartbeatEvery) {
+        this(store, cache, registry, heartbeatEvery, null);
+    }
+
+    private DatasetActivitiesImpl(ObjectStore store, DatasetCache cache, Registry registry, Duration heartbeatEvery,
+            AttemptLog log) {
         this.store = store;
         this.cache = cache;
         this.registry = registry;
         this.heartbeatEvery = heartbeatEvery;
+        this.log = log;
     }
 
     @Override
     public FetchResult fetchDataset(FetchRequest request) {
         ActivityExecutionContext ctx = Activity.getExecutionContext();
-        return fetch(request, throttle(ctx::heartbeat, heartbeatEvery, System::nanoTime));
+        LongConsumer beat = throttle(ctx::heartbeat, heartbeatEvery, System::nanoTime);
+        return log == null ? fetch(request, beat) : log.run(Stage.FETCH_DATASET, () -> fetch(request, beat));
     }
 
     /**

@@ -1,0 +1,110 @@
+package com.oneshotct.worker.runtime;
+
+import ai.djl.Device;
+import com.oneshotct.activities.fetch.DatasetCache;
+import com.oneshotct.activities.store.ObjectStore;
+import com.oneshotct.activities.store.S3Config;
+import com.oneshotct.db.Database;
+import com.oneshotct.db.DbConfig;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.nio.file.Path;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker process: the registry (migrated on start), the object store, the dataset cache and a Temporal worker
+ * factory polling the CPU queue, the GPU queue or both, everything found through the environment
+ * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ONESHOT_DB_*, ONESHOT_S3_*, ONESHOT_CACHE_DIR). The GPU queue runs one
+ * training at a time: one device, one training slot.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
+    public static final String ADDRESS_VAR = "TEMPORAL_ADDRESS";
+    public static final String NAMESPACE_VAR = "TEMPORAL_NAMESPACE";
+
+    /** What this process serves. */
+    public record Options(String cpuQueue, String gpuQueue, boolean serveCpu, boolean serveGpu, Path work,
+            Device device, String identity) {}
+
+    private final Database db;
+    private final ObjectStore store;
+    private final WorkflowServiceStubs stubs;
+    private final WorkerFactory factory;
+
+    private WorkerRuntime(Database db, ObjectStore store, WorkflowServiceStubs stubs, WorkerFactory factory) {
+        this.db = db;
+        this.store = store;
+        this.stubs = stubs;
+        this.factory = factory;
+    }
+
+    public static WorkflowServiceStubs stubs(Map<String, String> env) {
+        String address = env.getOrDefault(ADDRESS_VAR, "127.0.0.1:7233");
+        return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+    }
+
+    public static WorkflowClient client(WorkflowServiceStubs stubs, Map<String, String> env) {
+        return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
+                .setNamespace(env.getOrDefault(NAMESPACE_VAR, "default")).build());
+    }
+
+    public static WorkerRuntime start(Map<String, String> env, Options o) {
+        Database db = Database.open(DbConfig.fromEnvironment(env));
+        ObjectStore store = null;
+        WorkflowServiceStubs stubs = null;
+        try {
+            db.migrate();
+            store = new ObjectStore(S3Config.fromEnvironment(env));
+            store.ensureBucket();
+            stubs = stubs(env);
+            WorkflowClient client = client(stubs, env);
+            WorkerFactory factory = WorkerFactory.newInstance(client);
+            Activities acts = Activities.of(db.registry(), store, DatasetCache.fromEnvironment(env), o.work(),
+                    o.device(), o.identity(), client);
+            if (o.serveCpu()) {
+                acts.registerCpu(factory.newWorker(o.cpuQueue()));
+            }
+            if (o.serveGpu()) {
+                Worker gpu = factory.newWorker(o.gpuQueue(), WorkerOptions.newBuilder()
+                        .setMaxConcurrentActivityExecutionSize(1).build());
+                acts.registerGpu(gpu);
+            }
+            factory.start();
+            LOG.info("worker {} polling {}{} on {} ({})", o.identity(),
+                    o.serveCpu() ? "cpu queue '" + o.cpuQueue() + "'" : "",
+                    o.serveGpu() ? (o.serveCpu() ? " and " : "") + "gpu queue '" + o.gpuQueue() + "'" : "",
+                    env.getOrDefault(ADDRESS_VAR, "127.0.0.1:7233"), o.device());
+            return new WorkerRuntime(db, store, stubs, factory);
+        } catch (RuntimeException e) {
+            if (stubs != null) {
+                stubs.shutdownNow();
+            }
+            if (store != null) {
+                store.close();
+            }
+            db.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops polling and lets running activities finish: a training activity sees the shutdown on its next
+     * heartbeat, writes a checkpoint and rethrows, so the run resumes elsewhere from there.
+     */
+    @Override
+    public void close() {
+        factory.shutdown();
+        factory.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES);
+        stubs.shutdown();
+        stubs.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        store.close();
+        db.close();
+    }
+}

@@ -10,6 +10,8 @@ import com.oneshotct.worker.cli.ModelCommand;
 import com.oneshotct.worker.cli.RunsCommand;
 import com.oneshotct.worker.cli.SynthCommand;
 import com.oneshotct.worker.cli.TrainCommand;
+import com.oneshotct.worker.cli.StackCommand;
+import com.oneshotct.worker.cli.RunCommand;
 import com.oneshotct.worker.cli.WorkerCommand;
 import com.oneshotct.worker.cli.PredictCommand;
 import com.oneshotct.worker.cli.EvaluateCommand;
@@ -29,7 +31,9 @@ import picocli.CommandLine.Command;
             ModelCommand.class,
             DbCommand.class,
             RunsCommand.class,
+            StackCommand.class,
             WorkerCommand.class,
+            RunCommand.class,
             TrainCommand.class,
             PredictCommand.class,
             EvaluateCommand.class,

@@ -6,10 +6,10 @@ import com.oneshotct.activities.store.ObjectStore;
 import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
+import com.oneshotct.worker.temporal.Clients;
+import com.oneshotct.worker.temporal.TemporalConfig;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -26,8 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
-    public static final String ADDRESS_VAR = "TEMPORAL_ADDRESS";
-    public static final String NAMESPACE_VAR = "TEMPORAL_NAMESPACE";
 
     /** What this process serves. */
     public record Options(String cpuQueue, String gpuQueue, boolean serveCpu, boolean serveGpu, Path work,
@@ -45,16 +43,6 @@ public final class WorkerRuntime implements AutoCloseable {
         this.factory = factory;
     }
 
-    public static WorkflowServiceStubs stubs(Map<String, String> env) {
-        String address = env.getOrDefault(ADDRESS_VAR, "127.0.0.1:7233");
-        return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
-    }
-
-    public static WorkflowClient client(WorkflowServiceStubs stubs, Map<String, String> env) {
-        return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
-                .setNamespace(env.getOrDefault(NAMESPACE_VAR, "default")).build());
-    }
-
     public static WorkerRuntime start(Map<String, String> env, Options o) {
         Database db = Database.open(DbConfig.fromEnvironment(env));
         ObjectStore store = null;
@@ -63,8 +51,9 @@ public final class WorkerRuntime implements AutoCloseable {
             db.migrate();
             store = new ObjectStore(S3Config.fromEnvironment(env));
             store.ensureBucket();
-            stubs = stubs(env);
-            WorkflowClient client = client(stubs, env);
+            TemporalConfig temporal = TemporalConfig.fromEnvironment(env);
+            stubs = Clients.connectedStubs(temporal, Clients.CONNECT_TIMEOUT);
+            WorkflowClient client = Clients.client(stubs, temporal);
             WorkerFactory factory = WorkerFactory.newInstance(client);
             Activities acts = Activities.of(db.registry(), store, DatasetCache.fromEnvironment(env), o.work(),
                     o.device(), o.identity(), client);
@@ -80,7 +69,7 @@ public final class WorkerRuntime implements AutoCloseable {
             LOG.info("worker {} polling {}{} on {} ({})", o.identity(),
                     o.serveCpu() ? "cpu queue '" + o.cpuQueue() + "'" : "",
                     o.serveGpu() ? (o.serveCpu() ? " and " : "") + "gpu queue '" + o.gpuQueue() + "'" : "",
-                    env.getOrDefault(ADDRESS_VAR, "127.0.0.1:7233"), o.device());
+                    temporal.address(), o.device());
             return new WorkerRuntime(db, store, stubs, factory);
         } catch (RuntimeException e) {
             if (stubs != null) {

@@ -84,12 +84,39 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 }
             }
         };
-        return log.runNumbered(Stage.TRAIN, attempt -> train(request, attempt.attempt(), prior, pulse));
+        return log.runNumbered(Stage.TRAIN, attempt -> {
+            // one training per process: a zombie attempt that has not yet noticed its end must not train beside
+            // its successor (one device, and libtorch state is per process)
+            waitForSlot(pulse, prior);
+            try {
+                return train(request, attempt.attempt(), prior, pulse);
+            } finally {
+                SLOT.release();
+            }
+        });
+    }
+
+    private static final java.util.concurrent.Semaphore SLOT = new java.util.concurrent.Semaphore(1);
+
+    private static void waitForSlot(Pulse pulse, TrainHeartbeat prior) {
+        TrainHeartbeat keep = prior != null ? prior : new TrainHeartbeat(0, null, Map.of());
+        try {
+            while (!SLOT.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                pulse.heartbeat(keep);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the training slot", e);
+        }
     }
 
     /** The activity's body without Temporal: {@code attempt} numbers checkpoint keys, {@code prior} is the last
      *  heartbeat of an earlier attempt (or null). */
     public TrainResult train(TrainRequest r, int attempt, TrainHeartbeat prior, Pulse pulse) {
+        // heartbeat through the slow start (dataset, model, resume) too, re-sending the last details so that a
+        // crash before the first new checkpoint still leaves them for the next attempt
+        TrainHeartbeat keep = prior != null ? prior : new TrainHeartbeat(0, null, Map.of());
+        pulse.heartbeat(keep);
         TrainConfig config;
         try {
             config = TrainConfig.builder().optBackbone(r.backbone()).optImageSize(r.imageSize())
@@ -114,9 +141,12 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                     ErrorTypes.BAD_DATA);
         }
         int epochSize = Math.max(seg.size(), cls.size());
+        pulse.heartbeat(keep);
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
             PaperTrainer trainer = new PaperTrainer(config, PaperTrainer.newNet(config, manager), manager, seg, cls);
+            pulse.heartbeat(keep);
             Checkpoint resumed = resume(trainer, config, r.workflowId(), prior);
+            pulse.heartbeat(keep);
             int from = trainer.iteration();
             if (resumed != null && from >= config.iterations()) {
                 return new TrainResult(from, resumed.objectKey(), resumed.id(), from, false);

@@ -1,5 +1,6 @@
 package com.oneshotct.model.infer;
 
+import com.oneshotct.model.nn.GradMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -57,6 +58,7 @@ public final class OneShotPredictor implements SlicePredictor {
     /** One forward pass; every array it makes is freed before it returns. */
     @Override
     public Prediction predict(NDManager manager, GreyImage image) {
+        GradMode.offOnThisThread();
         int size = net.config().imageSize();
         int w = image.width();
         int h = image.height();

@@ -1,5 +1,6 @@
 package com.oneshotct.model.train;
 
+import com.oneshotct.model.nn.GradMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -138,6 +139,7 @@ public final class Checkpoint {
      * every check passed.
      */
     public static Info load(PaperTrainer trainer, Path file, String expectedSha256) {
+        GradMode.offOnThisThread();
         String sha = sha256(file);
         if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha)) {
             throw new DataException(file, "checkpoint SHA-256 is " + sha + ", expected " + expectedSha256

@@ -1,5 +1,6 @@
 package com.oneshotct.model.train;
 
+import com.oneshotct.model.nn.GradMode;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -122,6 +123,7 @@ public final class PaperTrainer {
 
     /** One paper iteration; returns its losses (see {@link Listener#iteration}). */
     public Map<String, Float> step() {
+        GradMode.offOnThisThread();
         SegmentationItem s = segmentation.get(SplitMix64.below(sampler, segmentation.size()));
         ClassificationItem c = classification.get(SplitMix64.below(sampler, classification.size()));
         Map<String, Float> losses = new LinkedHashMap<>(segStep.run(s.load()));

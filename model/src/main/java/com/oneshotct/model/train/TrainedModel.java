@@ -1,5 +1,6 @@
 package com.oneshotct.model.train;
 
+import com.oneshotct.model.nn.GradMode;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,7 @@ public record TrainedModel(TrainConfig config, OneShotNet net, int iteration, St
 
     /** Reads and verifies {@code file} (every entry's SHA-256, format, all weights present and of the right shape). */
     public static TrainedModel open(Path file, NDManager manager) {
+        GradMode.offOnThisThread();
         String sha = Checkpoint.sha256(file);
         Checkpoint.Read r = Checkpoint.read(file);
         TrainConfig config = config(file, r.header());

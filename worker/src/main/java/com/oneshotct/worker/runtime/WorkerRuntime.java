@@ -27,6 +27,14 @@ import org.slf4j.LoggerFactory;
 public final class WorkerRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
 
+    /**
+     * {@code false} turns sticky workflow execution off: every workflow task then goes through the shared queue. The
+     * embedded Temporal test server never hands a dead worker's sticky tasks back to the shared queue, so a run
+     * whose worker was killed would wait forever; the embedded stack's environment sets it. A real Temporal server
+     * times sticky tasks out, so production keeps the default, {@code true}.
+     */
+    public static final String STICKY_VAR = "ONESHOT_STICKY_WORKFLOWS";
+
     /** What this process serves. */
     public record Options(String cpuQueue, String gpuQueue, boolean serveCpu, boolean serveGpu, Path work,
             Device device, String identity) {}
@@ -57,8 +65,14 @@ public final class WorkerRuntime implements AutoCloseable {
             WorkerFactory factory = WorkerFactory.newInstance(client);
             Activities acts = Activities.of(db.registry(), store, DatasetCache.fromEnvironment(env), o.work(),
                     o.device(), o.identity(), client);
+            boolean sticky = !"false".equalsIgnoreCase(env.getOrDefault(STICKY_VAR, "true").trim());
             if (o.serveCpu()) {
-                acts.registerCpu(factory.newWorker(o.cpuQueue()));
+                WorkerOptions.Builder cpu = WorkerOptions.newBuilder();
+                if (!sticky) {
+                    // the SDK sends no sticky attributes when this timeout is zero
+                    cpu.setStickyQueueScheduleToStartTimeout(java.time.Duration.ZERO);
+                }
+                acts.registerCpu(factory.newWorker(o.cpuQueue(), cpu.build()));
             }
             if (o.serveGpu()) {
                 Worker gpu = factory.newWorker(o.gpuQueue(), WorkerOptions.newBuilder()

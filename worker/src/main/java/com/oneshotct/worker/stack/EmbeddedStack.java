@@ -117,6 +117,7 @@ public final class EmbeddedStack implements AutoCloseable {
             env.put(S3_ACCESS_KEY_VAR, s3.accessKey());
             env.put(S3_SECRET_KEY_VAR, s3.secretKey());
             env.put(S3_BUCKET_VAR, BUCKET);
+            env.put(com.oneshotct.worker.runtime.WorkerRuntime.STICKY_VAR, "false");
             EmbeddedStack stack = new EmbeddedStack(dir, pg, s3, temporal, Collections.unmodifiableMap(env));
             EnvFile.write(dir.resolve(ENV_FILE), env);
             return stack;
@@ -126,7 +127,7 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
-    /** TEMPORAL_*, ONESHOT_DB_*, ONESHOT_S3_*, in that order: every variable a worker needs, secrets included. */
+    /** TEMPORAL_*, ONESHOT_DB_*, ONESHOT_S3_*, ONESHOT_STICKY_WORKFLOWS=false: every variable a worker needs, secrets included. */
     public Map<String, String> environment() {
         return environment;
     }

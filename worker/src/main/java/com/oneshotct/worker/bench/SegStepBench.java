@@ -71,7 +71,7 @@ public final class SegStepBench {
         }
     }
 
-    private static double time(int warmup, int iters, Runnable body, String what, Consumer<String> progress) {
+    static double time(int warmup, int iters, Runnable body, String what, Consumer<String> progress) {
         for (int i = 0; i < warmup; i++) {
             progress.accept(what + ": warm-up " + (i + 1) + "/" + warmup);
             body.run();
@@ -86,7 +86,7 @@ public final class SegStepBench {
         return total / 1e6 / iters;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code oneshot bench}: measured figures beside the PyTorch reference, run in the same command. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.SegStep.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.SegStep.class, BenchIterationCommand.class},
         description = "Benchmarks, each beside its PyTorch reference on the same threads.")
 public class BenchCommand implements Callable<Integer> {
     @Spec
@@ -100,12 +100,7 @@ public class BenchCommand implements Callable<Integer> {
         }
 
         private Path referenceScript() {
-            if (reference != null) {
-                return reference;
-            }
-            String home = System.getenv("ONESHOT_HOME");
-            Path root = home != null ? Path.of(home) : Path.of(".");
-            return root.resolve("../shared/bench/torch_reference.py").normalize();
+            return BenchCommand.referenceScript(reference);
         }
 
         private ObjectNode toJson(List<SegStepBench.Result> ours, TorchReference.Result ref) {
@@ -150,5 +145,15 @@ public class BenchCommand implements Callable<Integer> {
                     "ratio ours / reference, segmentation step: %.2f (inference not compared: ours is the"
                             + " segmentation half only, %.0f ms)%n", r.stepMs() / ref.segStepMs(), r.inferenceMs()));
         }
+    }
+
+    /** The reference script: {@code given}, or {@code ../shared/bench/torch_reference.py} beside the checkout. */
+    static Path referenceScript(Path given) {
+        if (given != null) {
+            return given;
+        }
+        String home = System.getenv("ONESHOT_HOME");
+        Path root = home != null ? Path.of(home) : Path.of(".");
+        return root.resolve("../shared/bench/torch_reference.py").normalize();
     }
 }

@@ -1,0 +1,142 @@
+package com.oneshotct.worker.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.oneshotct.model.nn.ModelConfig;
+import com.oneshotct.worker.bench.IterationBench;
+import com.oneshotct.worker.bench.TorchReference;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code oneshot bench iteration}: the paper's iteration and one-shot inference beside the PyTorch reference. */
+@Command(name = "iteration", mixinStandardHelpOptions = true,
+        description = {"Milliseconds per paper iteration (segmentation step + classification step on one shared Adam)"
+                + " and per one-shot inference (segmentation and classification from one pass), and peak resident"
+                + " memory, for the small configuration and ResNeXt50 at 512x512; then"
+                + " ../shared/bench/torch_reference.py (the same architecture in PyTorch) on the same threads, and"
+                + " the ratios.",
+            "Progress goes to stderr, the table (or --json) to stdout."})
+final class BenchIterationCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--threads", defaultValue = "2", description = "CPU threads for both (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--iters", defaultValue = "3", description = "timed iterations (default ${DEFAULT-VALUE})")
+    int iters;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "untimed iterations first (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--configs", split = ",", defaultValue = "small,resnext50",
+            description = "small (ResNet18, 256 px) and/or resnext50 (ResNeXt50-32x4d, 512 px)")
+    List<String> configs;
+
+    @Option(names = "--no-reference", description = "skip the PyTorch reference")
+    boolean noReference;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE})")
+    Path python;
+
+    @Option(names = "--reference", description = "torch_reference.py (default: shared/bench beside the checkout)")
+    Path reference;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1 || iters < 1 || warmup < 0) {
+            throw new IllegalArgumentException("bench: --threads and --iters must be >= 1, --warmup >= 0");
+        }
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        PrintWriter err = spec.commandLine().getErr();
+        List<IterationBench.Result> ours = new ArrayList<>();
+        for (String name : configs) {
+            ModelConfig config = switch (name) {
+                case "small" -> ModelConfig.builder().optBackbone("resnet18").optImageSize(256).build();
+                case "resnext50" -> ModelConfig.defaults();
+                default -> throw new IllegalArgumentException("bench: unknown config '" + name + "' (small, resnext50)");
+            };
+            ours.add(IterationBench.run(name, config, warmup, iters, line -> {
+                err.println(line);
+                err.flush();
+            }));
+        }
+        TorchReference.Result ref = noReference ? TorchReference.Result.skipped("--no-reference")
+                : TorchReference.run(python, BenchCommand.referenceScript(reference), threads, warmup, iters, line -> {
+                    err.println(line);
+                    err.flush();
+                });
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(ours, ref)));
+        } else {
+            print(out, ours, ref);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private ObjectNode toJson(List<IterationBench.Result> ours, TorchReference.Result ref) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        root.put("threads", threads).put("iters", iters).put("warmup", warmup);
+        ArrayNode list = root.putArray("ours");
+        for (IterationBench.Result r : ours) {
+            list.addObject().put("config", r.config()).put("backbone", r.backbone()).put("image_size", r.imageSize())
+                    .put("parameters", r.parameters()).put("seg_step_ms", r.segStepMs())
+                    .put("cls_step_ms", r.clsStepMs()).put("iteration_ms", r.iterationMs())
+                    .put("inference_ms", r.inferenceMs()).put("peak_rss_mib", r.peakRssMiB());
+        }
+        ObjectNode refNode = root.putObject("reference");
+        if (ref.ran()) {
+            refNode.put("torch", ref.torch()).put("config", "resnext50").put("seg_step_ms", ref.segStepMs())
+                    .put("cls_step_ms", ref.clsStepMs()).put("iteration_ms", ref.segStepMs() + ref.clsStepMs())
+                    .put("inference_ms", ref.inferenceMs()).put("peak_rss_mib", ref.peakRssMiB());
+            ours.stream().filter(r -> r.config().equals("resnext50")).findFirst().ifPresent(r -> root
+                    .putObject("ratios").put("seg_step", r.segStepMs() / ref.segStepMs())
+                    .put("cls_step", r.clsStepMs() / ref.clsStepMs())
+                    .put("iteration", r.iterationMs() / (ref.segStepMs() + ref.clsStepMs()))
+                    .put("inference", r.inferenceMs() / ref.inferenceMs()));
+        } else {
+            refNode.put("skipped", ref.skipped());
+        }
+        return root;
+    }
+
+    private void print(PrintWriter out, List<IterationBench.Result> ours, TorchReference.Result ref) {
+        out.printf(Locale.ROOT, "paper iteration and one-shot inference, batch 1, %d threads, mean of %d after %d"
+                + " warm-up%n", threads, iters, warmup);
+        out.printf(Locale.ROOT, "%-10s %-17s %5s %12s %9s %9s %12s %12s %9s%n", "config", "backbone", "size",
+                "parameters", "seg ms", "cls ms", "iteration ms", "inference ms", "RSS MiB");
+        for (IterationBench.Result r : ours) {
+            out.printf(Locale.ROOT, "%-10s %-17s %5d %,12d %9.0f %9.0f %12.0f %12.0f %9.0f%n", r.config(), r.backbone(),
+                    r.imageSize(), r.parameters(), r.segStepMs(), r.clsStepMs(), r.iterationMs(), r.inferenceMs(),
+                    r.peakRssMiB());
+        }
+        if (!ref.ran()) {
+            out.println("PyTorch reference skipped: " + ref.skipped());
+            return;
+        }
+        out.printf(Locale.ROOT, "%-10s %-17s %5d %12s %9.0f %9.0f %12.0f %12.0f %9.0f%n", "reference",
+                "torch " + ref.torch(), 512, "", ref.segStepMs(), ref.clsStepMs(), ref.segStepMs() + ref.clsStepMs(),
+                ref.inferenceMs(), ref.peakRssMiB());
+        ours.stream().filter(r -> r.config().equals("resnext50")).findFirst().ifPresent(r -> out.printf(Locale.ROOT,
+                "ratio ours / reference (ResNeXt50 512): segmentation step %.2f, classification step %.2f,"
+                        + " iteration %.2f, inference %.2f%n", r.segStepMs() / ref.segStepMs(),
+                r.clsStepMs() / ref.clsStepMs(), r.iterationMs() / (ref.segStepMs() + ref.clsStepMs()),
+                r.inferenceMs() / ref.inferenceMs()));
+    }
+}

@@ -3,17 +3,15 @@ package com.oneshotct.worker.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.oneshotct.model.nn.ModelConfig;
 import com.oneshotct.worker.bench.SegStepBench;
 import com.oneshotct.worker.bench.TorchReference;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code oneshot bench}: measured figures beside the PyTorch reference, run in the same command. */
@@ -37,60 +35,20 @@ public class BenchCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--threads", defaultValue = "2", description = "CPU threads for both (default ${DEFAULT-VALUE})")
-        int threads;
-
-        @Option(names = "--iters", defaultValue = "3", description = "timed iterations (default ${DEFAULT-VALUE})")
-        int iters;
-
-        @Option(names = "--warmup", defaultValue = "1", description = "untimed iterations first (default ${DEFAULT-VALUE})")
-        int warmup;
-
-        @Option(names = "--configs", split = ",", defaultValue = "small,resnext50",
-                description = "small (ResNet18, 256 px) and/or resnext50 (ResNeXt50-32x4d, 512 px)")
-        List<String> configs;
-
-        @Option(names = "--no-reference", description = "skip the PyTorch reference")
-        boolean noReference;
-
-        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE})")
-        Path python;
-
-        @Option(names = "--reference", description = "torch_reference.py (default: shared/bench beside the checkout)")
-        Path reference;
-
-        @Option(names = "--json", description = "print JSON")
-        boolean json;
+        @Mixin
+        BenchOptions o;
 
         @Override
         public Integer call() throws Exception {
-            if (threads < 1 || iters < 1 || warmup < 0) {
-                throw new IllegalArgumentException("bench: --threads and --iters must be >= 1, --warmup >= 0");
-            }
-            // must precede the engine's first use in this JVM
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+            o.apply();
             PrintWriter err = spec.commandLine().getErr();
             List<SegStepBench.Result> ours = new ArrayList<>();
-            for (String name : configs) {
-                ModelConfig config = switch (name) {
-                    case "small" -> ModelConfig.builder().optBackbone("resnet18").optImageSize(256).build();
-                    case "resnext50" -> ModelConfig.defaults();
-                    default -> throw new IllegalArgumentException("bench: unknown config '" + name
-                            + "' (small, resnext50)");
-                };
-                ours.add(SegStepBench.run(name, config, warmup, iters, line -> {
-                    err.println(line);
-                    err.flush();
-                }));
+            for (var e : o.models().entrySet()) {
+                ours.add(SegStepBench.run(e.getKey(), e.getValue(), o.warmup, o.iters, BenchOptions.progress(err)));
             }
-            TorchReference.Result ref = noReference ? TorchReference.Result.skipped("--no-reference")
-                    : TorchReference.run(python, referenceScript(), threads, warmup, iters, line -> {
-                        err.println(line);
-                        err.flush();
-                    });
+            TorchReference.Result ref = o.reference(BenchOptions.progress(err));
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (o.json) {
                 out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(ours, ref)));
             } else {
                 printTable(out, ours, ref);
@@ -99,14 +57,10 @@ public class BenchCommand implements Callable<Integer> {
             return 0;
         }
 
-        private Path referenceScript() {
-            return BenchCommand.referenceScript(reference);
-        }
-
         private ObjectNode toJson(List<SegStepBench.Result> ours, TorchReference.Result ref) {
             ObjectMapper m = new ObjectMapper();
             ObjectNode root = m.createObjectNode();
-            root.put("threads", threads).put("iters", iters).put("warmup", warmup);
+            root.put("threads", o.threads).put("iters", o.iters).put("warmup", o.warmup);
             ArrayNode list = root.putArray("ours");
             for (SegStepBench.Result r : ours) {
                 list.addPOJO(r);
@@ -126,8 +80,8 @@ public class BenchCommand implements Callable<Integer> {
         }
 
         private void printTable(PrintWriter out, List<SegStepBench.Result> ours, TorchReference.Result ref) {
-            out.printf("segmentation step and inference, batch 1, %d threads, mean of %d after %d warm-up%n", threads,
-                    iters, warmup);
+            out.printf("segmentation step and inference, batch 1, %d threads, mean of %d after %d warm-up%n", o.threads,
+                    o.iters, o.warmup);
             out.printf("%-10s %-17s %5s %12s %10s %12s %14s%n", "config", "backbone", "size", "parameters", "step ms",
                     "inference ms", "peak RSS MiB");
             for (SegStepBench.Result r : ours) {
@@ -145,15 +99,5 @@ public class BenchCommand implements Callable<Integer> {
                     "ratio ours / reference, segmentation step: %.2f (inference not compared: ours is the"
                             + " segmentation half only, %.0f ms)%n", r.stepMs() / ref.segStepMs(), r.inferenceMs()));
         }
-    }
-
-    /** The reference script: {@code given}, or {@code ../shared/bench/torch_reference.py} beside the checkout. */
-    static Path referenceScript(Path given) {
-        if (given != null) {
-            return given;
-        }
-        String home = System.getenv("ONESHOT_HOME");
-        Path root = home != null ? Path.of(home) : Path.of(".");
-        return root.resolve("../shared/bench/torch_reference.py").normalize();
     }
 }

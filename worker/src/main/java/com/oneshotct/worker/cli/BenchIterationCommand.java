@@ -3,18 +3,16 @@ package com.oneshotct.worker.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.oneshotct.model.nn.ModelConfig;
 import com.oneshotct.worker.bench.IterationBench;
 import com.oneshotct.worker.bench.TorchReference;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code oneshot bench iteration}: the paper's iteration and one-shot inference beside the PyTorch reference. */
@@ -29,58 +27,20 @@ final class BenchIterationCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--threads", defaultValue = "2", description = "CPU threads for both (default ${DEFAULT-VALUE})")
-    int threads;
-
-    @Option(names = "--iters", defaultValue = "3", description = "timed iterations (default ${DEFAULT-VALUE})")
-    int iters;
-
-    @Option(names = "--warmup", defaultValue = "1", description = "untimed iterations first (default ${DEFAULT-VALUE})")
-    int warmup;
-
-    @Option(names = "--configs", split = ",", defaultValue = "small,resnext50",
-            description = "small (ResNet18, 256 px) and/or resnext50 (ResNeXt50-32x4d, 512 px)")
-    List<String> configs;
-
-    @Option(names = "--no-reference", description = "skip the PyTorch reference")
-    boolean noReference;
-
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE})")
-    Path python;
-
-    @Option(names = "--reference", description = "torch_reference.py (default: shared/bench beside the checkout)")
-    Path reference;
-
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @Mixin
+    BenchOptions o;
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 1 || iters < 1 || warmup < 0) {
-            throw new IllegalArgumentException("bench: --threads and --iters must be >= 1, --warmup >= 0");
-        }
-        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        o.apply();
         PrintWriter err = spec.commandLine().getErr();
         List<IterationBench.Result> ours = new ArrayList<>();
-        for (String name : configs) {
-            ModelConfig config = switch (name) {
-                case "small" -> ModelConfig.builder().optBackbone("resnet18").optImageSize(256).build();
-                case "resnext50" -> ModelConfig.defaults();
-                default -> throw new IllegalArgumentException("bench: unknown config '" + name + "' (small, resnext50)");
-            };
-            ours.add(IterationBench.run(name, config, warmup, iters, line -> {
-                err.println(line);
-                err.flush();
-            }));
+        for (var e : o.models().entrySet()) {
+            ours.add(IterationBench.run(e.getKey(), e.getValue(), o.warmup, o.iters, BenchOptions.progress(err)));
         }
-        TorchReference.Result ref = noReference ? TorchReference.Result.skipped("--no-reference")
-                : TorchReference.run(python, BenchCommand.referenceScript(reference), threads, warmup, iters, line -> {
-                    err.println(line);
-                    err.flush();
-                });
+        TorchReference.Result ref = o.reference(BenchOptions.progress(err));
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (o.json) {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(ours, ref)));
         } else {
             print(out, ours, ref);
@@ -92,7 +52,7 @@ final class BenchIterationCommand implements Callable<Integer> {
     private ObjectNode toJson(List<IterationBench.Result> ours, TorchReference.Result ref) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
-        root.put("threads", threads).put("iters", iters).put("warmup", warmup);
+        root.put("threads", o.threads).put("iters", o.iters).put("warmup", o.warmup);
         ArrayNode list = root.putArray("ours");
         for (IterationBench.Result r : ours) {
             list.addObject().put("config", r.config()).put("backbone", r.backbone()).put("image_size", r.imageSize())
@@ -118,7 +78,7 @@ final class BenchIterationCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, List<IterationBench.Result> ours, TorchReference.Result ref) {
         out.printf(Locale.ROOT, "paper iteration and one-shot inference, batch 1, %d threads, mean of %d after %d"
-                + " warm-up%n", threads, iters, warmup);
+                + " warm-up%n", o.threads, o.iters, o.warmup);
         out.printf(Locale.ROOT, "%-10s %-17s %5s %12s %9s %9s %12s %12s %9s%n", "config", "backbone", "size",
                 "parameters", "seg ms", "cls ms", "iteration ms", "inference ms", "RSS MiB");
         for (IterationBench.Result r : ours) {

@@ -10,6 +10,7 @@ import com.oneshotct.worker.cli.ModelCommand;
 import com.oneshotct.worker.cli.RunsCommand;
 import com.oneshotct.worker.cli.SynthCommand;
 import com.oneshotct.worker.cli.TrainCommand;
+import com.oneshotct.worker.cli.DemoCommand;
 import com.oneshotct.worker.cli.StackCommand;
 import com.oneshotct.worker.cli.RunCommand;
 import com.oneshotct.worker.cli.WorkerCommand;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
         version = "oneshot 0.1.0",
         description = "OneShot CT: train, evaluate and serve the one-shot COVID-19 chest-CT model.",
         subcommands = {
+            DemoCommand.class,
             SynthCommand.class,
             DatasetCommand.class,
             MetricsCommand.class,

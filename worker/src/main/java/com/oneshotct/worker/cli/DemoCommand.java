@@ -71,7 +71,23 @@ public final class DemoCommand implements Callable<Integer> {
         Path data = root.resolve("data-" + size);
         String dataset = "synthetic-" + size;
         say(out, "1/5 starting the embedded stack in " + root.resolve("stack"));
-        try (EmbeddedStack stack = EmbeddedStack.start(root.resolve("stack"), EmbeddedStack.Ports.ANY)) {
+        EmbeddedStack started = EmbeddedStack.start(root.resolve("stack"), EmbeddedStack.Ports.ANY);
+        // Ctrl-C skips the try blocks below: the hook stops the stack so no PostgreSQL process outlives the demo
+        Thread hook = new Thread(started::close, "demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return run(out, root, data, dataset, started);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook is running and stops the stack
+            }
+        }
+    }
+
+    private int run(PrintWriter out, Path root, Path data, String dataset, EmbeddedStack started) throws Exception {
+        try (EmbeddedStack stack = started) {
             Map<String, String> env = new HashMap<>(stack.environment());
             env.put("ONESHOT_CACHE_DIR", root.resolve("cache").toString());
             if (!Files.exists(data.resolve("manifest.json"))) {
@@ -118,6 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
                     out.flush();
                     if (keep) {
                         say(out, "stack and worker keep running (--keep); Ctrl-C stops them");
+                        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "demo-worker-stop"));
                         new CompletableFuture<Void>().get();
                     }
                     return "succeeded".equals(result.status()) ? 0 : 1;

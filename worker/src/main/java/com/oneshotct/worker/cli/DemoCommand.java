@@ -58,7 +58,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "60", description = "Paper iterations (default ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--lr", defaultValue = "5e-4", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "1e-4", description = "Adam learning rate (default ${DEFAULT-VALUE}; the"
+            + " classification branch collapses to constant logits at 5e-4 and above)")
     double lr;
 
     @Option(names = "--keep", description = "Keep the stack and the worker running after the run, until Ctrl-C.")

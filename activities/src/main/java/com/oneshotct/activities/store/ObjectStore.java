@@ -361,14 +361,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     static String sha256(Path file) throws IOException {
-        MessageDigest md = digest();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return com.oneshotct.model.data.Manifest.sha256(file);
     }
 
     private static MessageDigest digest() {

@@ -3,6 +3,7 @@ package com.oneshotct.model.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.oneshotct.model.ops.Native;
 
 /**
  * The network's input from a grey slice, exactly as model-spec section 1: the grey slice as 3 equal channels,
@@ -69,7 +70,7 @@ public final class Preprocess {
 
     /** The same as {@link #apply(GreyImage)}, as a float32 array of shape (3, height, width). */
     public NDArray apply(NDManager manager, GreyImage img) {
-        return manager.create(apply(img), new Shape(CHANNELS, height, width));
+        return Native.owned(manager.create(apply(img), new Shape(CHANNELS, height, width)));
     }
 
     /**

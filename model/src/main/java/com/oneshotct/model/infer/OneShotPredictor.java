@@ -17,6 +17,7 @@ import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.S2Branch;
 import com.oneshotct.model.nn.SegmentationInference;
 import com.oneshotct.model.ops.MaskPaste;
+import com.oneshotct.model.ops.Native;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -84,7 +85,7 @@ public final class OneShotPredictor implements SlicePredictor {
             }
             List<Lesion> lesions = new ArrayList<>();
             if (labels.length > 0) {
-                NDArray scaled = sub.create(boxes, det.get(0).getShape());
+                NDArray scaled = Native.owned(sub.create(boxes, det.get(0).getShape()));
                 float[] masks = MaskPaste.paste(sub, det.get(3), scaled, h, w).toFloatArray();
                 int plane = w * h;
                 for (int i = 0; i < labels.length; i++) {

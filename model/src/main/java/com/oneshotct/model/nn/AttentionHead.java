@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import com.oneshotct.model.data.ImageClass;
+import com.oneshotct.model.ops.Native;
 import java.util.List;
 
 /**
@@ -75,7 +76,7 @@ public final class AttentionHead extends NetBlock {
         }
         float[] oneHot = new float[(int) k];
         oneHot[label.index] = 1f;
-        NDArray target = logits.getManager().create(oneHot).reshape(logits.getShape()).toType(logits.getDataType(),
+        NDArray target = Native.owned(logits.getManager().create(oneHot)).reshape(logits.getShape()).toType(logits.getDataType(),
                 false);
         return Losses.bceWithLogits(logits, target);
     }

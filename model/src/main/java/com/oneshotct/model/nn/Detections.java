@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.oneshotct.model.ops.BoxCoder;
 import com.oneshotct.model.ops.BoxOps;
+import com.oneshotct.model.ops.Native;
 
 /**
  * Box-head post-processing for one image (torchvision's {@code postprocess_detections}): per-class decode with
@@ -77,7 +78,7 @@ public final class Detections {
             os[i] = cs[j];
             ol[i] = cl[j];
         }
-        return new NDList(manager.create(ob, new Shape(d, 4)), manager.create(os), manager.create(ol));
+        return new NDList(Native.owned(manager.create(ob, new Shape(d, 4))), Native.owned(manager.create(os)), Native.owned(manager.create(ol)));
     }
 
     private boolean wide(float[] boxes, int flat) {

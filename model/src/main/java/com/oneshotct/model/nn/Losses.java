@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import com.oneshotct.model.ops.Native;
 
 /**
  * The five Mask R-CNN losses of model-spec sections 3 and 4, on NDArrays so autograd flows through them.
@@ -16,7 +17,7 @@ public final class Losses {
 
     /** Mean binary cross-entropy with logits, in the numerically stable form max(x,0) - x*y + log(1 + exp(-|x|)). */
     public static NDArray bceWithLogits(NDArray logits, NDArray targets) {
-        NDArray loss = logits.maximum(0f).sub(logits.mul(targets)).add(logits.abs().neg().exp().add(1f).log());
+        NDArray loss = logits.maximum(Native.scalar(logits, 0)).sub(logits.mul(targets)).add(logits.abs().neg().exp().add(1f).log());
         return loss.mean();
     }
 
@@ -32,7 +33,8 @@ public final class Losses {
     public static NDList rpn(NDArray objectness, NDArray labels, NDArray deltas, NDArray targets) {
         long sampled = objectness.getShape().get(0);
         NDArray cls = bceWithLogits(objectness, labels.toType(objectness.getDataType(), false));
-        NDArray box = deltas.sub(targets).abs().sum().div(Math.max(sampled, 1));
+        NDArray l1 = deltas.sub(targets).abs().sum();
+        NDArray box = l1.div(Native.scalar(l1, Math.max(sampled, 1)));
         return new NDList(cls, box);
     }
 
@@ -57,7 +59,7 @@ public final class Losses {
         }
         NDArray box;
         if (positives == 0) {
-            box = boxRegression.sum().mul(0f);
+            box = Native.zeroTimes(boxRegression.sum());
         } else {
             long[] rows = new long[positives];
             long[] flat = new long[positives];
@@ -68,9 +70,10 @@ public final class Losses {
                 }
             }
             NDArray perClass = boxRegression.reshape(s * k, 4);
-            NDArray pred = perClass.get(new NDIndex("{}", labels.getManager().create(flat)));
-            NDArray target = targets.get(new NDIndex("{}", labels.getManager().create(rows)));
-            box = smoothL1(pred.sub(target), 1f).sum().div(s);
+            NDArray pred = perClass.get(new NDIndex("{}", Native.owned(labels.getManager().create(flat))));
+            NDArray target = targets.get(new NDIndex("{}", Native.owned(labels.getManager().create(rows))));
+            NDArray sum = smoothL1(pred.sub(target), 1f).sum();
+            box = sum.div(Native.scalar(sum, s));
         }
         return new NDList(cls, box);
     }
@@ -85,7 +88,7 @@ public final class Losses {
     public static NDArray mask(NDArray maskLogits, NDArray labels, NDArray targets) {
         long p = maskLogits.getShape().get(0);
         if (p == 0) {
-            return maskLogits.sum().mul(0f);
+            return Native.zeroTimes(maskLogits.sum());
         }
         long k = maskLogits.getShape().get(1);
         long m = maskLogits.getShape().get(2);
@@ -94,14 +97,14 @@ public final class Losses {
         for (int i = 0; i < lab.length; i++) {
             flat[i] = i * k + lab[i];
         }
-        NDArray chosen = maskLogits.reshape(p * k, m, m).get(new NDIndex("{}", labels.getManager().create(flat)));
+        NDArray chosen = maskLogits.reshape(p * k, m, m).get(new NDIndex("{}", Native.owned(labels.getManager().create(flat))));
         return bceWithLogits(chosen, targets.toType(chosen.getDataType(), false));
     }
 
     /** Element-wise smooth L1: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta. */
     static NDArray smoothL1(NDArray d, float beta) {
         NDArray a = d.abs();
-        NDArray quad = a.square().mul(0.5f / beta);
+        NDArray quad = a.square().mul(Native.scalar(a, 0.5f / beta));
         NDArray lin = a.sub(0.5f * beta);
         return NDArrays.where(a.lt(beta), quad, lin);
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.oneshotct.model.ops.BoxCoder;
 import com.oneshotct.model.ops.BoxOps;
+import com.oneshotct.model.ops.Native;
 import com.oneshotct.model.ops.Nms;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -85,7 +86,7 @@ public final class Proposals {
                 System.arraycopy(b, j * 4, outBoxes, i * 4, 4);
                 outScores[i] = scores[j];
             }
-            return new NDList(manager.create(outBoxes, new Shape(n, 4)), manager.create(outScores));
+            return new NDList(Native.owned(manager.create(outBoxes, new Shape(n, 4))), Native.owned(manager.create(outScores)));
         }
     }
 

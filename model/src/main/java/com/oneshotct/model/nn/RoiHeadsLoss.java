@@ -12,6 +12,7 @@ import com.oneshotct.model.ops.BoxCoder;
 import com.oneshotct.model.ops.BoxOps;
 import com.oneshotct.model.ops.MaskTargets;
 import com.oneshotct.model.ops.Matcher;
+import com.oneshotct.model.ops.Native;
 import com.oneshotct.model.ops.RoiAlign;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -78,7 +79,7 @@ public final class RoiHeadsLoss {
         NDArray targets = g > 0 ? coder.encode(gtBoxes.get(BoxOps.indices(manager, sampledGt)), boxes)
                 : manager.zeros(new Shape(s, 4));
         NDList head = net.boxHead(ps, boxPool.apply(features, withBatchIndex(boxes)), true);
-        NDList boxLosses = Losses.fastRcnn(head.get(0), manager.create(sampledLabels), head.get(1), targets);
+        NDList boxLosses = Losses.fastRcnn(head.get(0), Native.owned(manager.create(sampledLabels)), head.get(1), targets);
 
         int[] posRows = new int[positives];
         int[] posGt = new int[positives];
@@ -92,12 +93,12 @@ public final class RoiHeadsLoss {
         }
         NDArray maskLoss;
         if (positives == 0) {
-            maskLoss = head.get(0).sum().mul(0f);
+            maskLoss = Native.zeroTimes(head.get(0).sum());
         } else {
             NDArray posBoxes = boxes.get(BoxOps.indices(manager, posRows));
             NDArray logits = net.maskHead(ps, maskPool.apply(features, withBatchIndex(posBoxes)), true);
             NDArray maskTargets = MaskTargets.build(manager, gtMasks, posGt, posBoxes, maskSize);
-            maskLoss = Losses.mask(logits, manager.create(posLabels), maskTargets);
+            maskLoss = Losses.mask(logits, Native.owned(manager.create(posLabels)), maskTargets);
         }
         return new NDList(boxLosses.get(0), boxLosses.get(1), maskLoss);
     }

@@ -8,6 +8,7 @@ import com.oneshotct.model.ops.BalancedSampler;
 import com.oneshotct.model.ops.BoxCoder;
 import com.oneshotct.model.ops.BoxOps;
 import com.oneshotct.model.ops.Matcher;
+import com.oneshotct.model.ops.Native;
 import java.util.random.RandomGenerator;
 
 /**
@@ -66,6 +67,6 @@ public final class RpnLoss {
         NDArray posIdx = BoxOps.indices(manager, pos);
         NDArray targets = pos.length == 0 ? manager.zeros(new Shape(0, 4))
                 : coder.encode(gtBoxes.get(BoxOps.indices(manager, gtOfPos)), anchors.get(posIdx));
-        return Losses.rpn(sampledLogits, manager.create(sampledLabels), deltas.get(posIdx), targets);
+        return Losses.rpn(sampledLogits, Native.owned(manager.create(sampledLabels)), deltas.get(posIdx), targets);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.oneshotct.model.ops.BoxCoder;
 import com.oneshotct.model.ops.BoxOps;
+import com.oneshotct.model.ops.Native;
 import java.util.Arrays;
 
 /**
@@ -35,7 +36,7 @@ public final class S2Boxes {
     public record Selection(float[] boxes, int candidates, int survivors) {
         /** The boxes as a (count, 4) float32 array. */
         public NDArray toArray(NDManager manager) {
-            return manager.create(boxes, new Shape(boxes.length / 4, 4));
+            return Native.owned(manager.create(boxes, new Shape(boxes.length / 4, 4)));
         }
     }
 

@@ -110,6 +110,6 @@ public final class Anchors {
                     "feature map %dx%d does not fit image %dx%d", gridH, gridW, imageH, imageW));
         }
         float[] a = grid(gridH, gridW, imageH / gridH, imageW / gridW);
-        return manager.create(a, new Shape(a.length / 4, 4));
+        return Native.owned(manager.create(a, new Shape(a.length / 4, 4)));
     }
 }

@@ -133,7 +133,7 @@ public final class BoxOps {
         for (int i = 0; i < idx.length; i++) {
             l[i] = idx[i];
         }
-        return manager.create(l, new Shape(l.length));
+        return Native.owned(manager.create(l, new Shape(l.length)));
     }
 
     /** The float32 values of an N x 4 box array, row-major, whatever its dtype. */

@@ -100,7 +100,7 @@ public final class MaskPaste {
                     width);
             System.arraycopy(pasted, 0, out, i * height * width, pasted.length);
         }
-        return manager.create(out, new Shape(n, height, width));
+        return Native.owned(manager.create(out, new Shape(n, height, width)));
     }
 
     /** The padded mask: a zero ring of {@link #PADDING} pixels around {@code mask}. */

@@ -134,6 +134,6 @@ public final class MaskTargets {
                     new float[] {b[i * 4], b[i * 4 + 1], b[i * 4 + 2], b[i * 4 + 3]}, size);
             System.arraycopy(t, 0, out, i * size * size, t.length);
         }
-        return manager.create(out, new Shape(matched.length, size, size));
+        return Native.owned(manager.create(out, new Shape(matched.length, size, size)));
     }
 }

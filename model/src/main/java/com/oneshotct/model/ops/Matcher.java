@@ -49,7 +49,7 @@ public final class Matcher {
             throw new IllegalArgumentException("match quality must be a G x P matrix, got " + s);
         }
         long[] m = match(quality.toType(DataType.FLOAT32, false).toFloatArray(), (int) s.get(0), (int) s.get(1));
-        return quality.getManager().create(m).toDevice(quality.getDevice(), false);
+        return Native.owned(quality.getManager().create(m)).toDevice(quality.getDevice(), false);
     }
 
     /**

@@ -23,7 +23,7 @@ public final class Nms {
     /** Kept indices (int64, score-descending) of boxes (N x 4) with scores (N). */
     public static NDArray nms(NDArray boxes, NDArray scores, double threshold) {
         long[] keep = nms(BoxOps.toFloats(boxes), scoresOf(scores, boxes), threshold);
-        return boxes.getManager().create(keep).toDevice(boxes.getDevice(), false);
+        return Native.owned(boxes.getManager().create(keep)).toDevice(boxes.getDevice(), false);
     }
 
     /** Kept indices, score-descending, of 4N box coordinates with N scores. */
@@ -60,7 +60,7 @@ public final class Nms {
     public static NDArray batched(NDArray boxes, NDArray scores, NDArray labels, double threshold) {
         long[] lab = labels.toType(DataType.INT64, false).toLongArray();
         long[] keep = batched(BoxOps.toFloats(boxes), scoresOf(scores, boxes), lab, threshold);
-        return boxes.getManager().create(keep).toDevice(boxes.getDevice(), false);
+        return Native.owned(boxes.getManager().create(keep)).toDevice(boxes.getDevice(), false);
     }
 
     /** Class-wise NMS of 4N box coordinates with N scores and N labels; kept indices score-descending. */

@@ -153,8 +153,8 @@ public final class RoiAlign {
             }
         }
         DataType type = feature.getDataType();
-        NDArray xMat = scope.create(xt, new Shape(w, (long) n * p)).toType(type, false);
-        NDArray yMat = scope.create(y, new Shape(n, p, h)).toType(type, false);
+        NDArray xMat = Native.owned(scope.create(xt, new Shape(w, (long) n * p))).toType(type, false);
+        NDArray yMat = Native.owned(scope.create(y, new Shape(n, p, h))).toType(type, false);
         NDArray image = feature.get((long) rois[start * 5]).reshape(c * (long) h, w);
         NDArray g = image.matMul(xMat)
                 .reshape(c, h, n, p)

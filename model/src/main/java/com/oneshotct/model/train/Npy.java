@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.oneshotct.model.ops.Native;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +113,6 @@ final class Npy {
             }
         }
         data.rewind();
-        return manager.create(data, shape, type);
+        return Native.owned(manager.create(data, shape, type));
     }
 }

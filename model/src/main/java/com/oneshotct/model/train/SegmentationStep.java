@@ -18,6 +18,7 @@ import com.oneshotct.model.nn.RpnLoss;
 import com.oneshotct.model.nn.SegmentationInference;
 import com.oneshotct.model.ops.BalancedSampler;
 import com.oneshotct.model.ops.Matcher;
+import com.oneshotct.model.ops.Native;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class SegmentationStep {
                 }
                 labels[i] = inst.label();
             }
-            NDArray gt = step.create(boxes, new Shape(masks.size(), 4));
+            NDArray gt = Native.owned(step.create(boxes, new Shape(masks.size(), 4)));
             // the losses index the anchors; a per-step copy keeps those temporaries in this step's manager
             NDArray anchorsHere = anchors.duplicate();
             anchorsHere.attach(step);

@@ -1,5 +1,6 @@
 package com.oneshotct.model.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -79,9 +80,9 @@ class SegmentationLearningTest {
             }
             double after = apAt50(net, samples, manager);
             System.out.println("steps skipped for non-finite gradients: " + step.skippedSteps());
-            // Non-finite gradients come now and then, even on one thread: 0 to 4 of 240 steps in the runs seen so far
-            // (cause not found yet; Adam skips such a step rather than poison every weight). More than 6 is a change.
-            assertTrue(step.skippedSteps() <= 6, "at most 6 of " + ITERATIONS + " steps skipped: " + step.skippedSteps());
+            // Non-finite gradients came now and then (0 to 4 of 240 steps) while autograd could read memory the GC
+            // had freed (see ops.Native); with that fixed, none.
+            assertEquals(0, step.skippedSteps(), "steps skipped for non-finite gradients");
             System.out.printf("paper mask AP@0.5 on the training slices: untrained %.3f, trained %.3f%n", before, after);
             double[] lossesAfter = evaluationLosses(net, samples, manager);
             int window = ITERATIONS / 6;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import static com.oneshotct.db.Jdbc.first;
@@ -70,6 +71,15 @@ public final class RunRepository {
     /** The run with this workflow id, or {@link NotFoundException}. */
     public Run get(String workflowId) {
         return jdbc.read("reading run '" + workflowId + "'", c -> find(c, workflowId));
+    }
+
+    /**
+     * The workflow id of the run whose registry key (the {@code runs.id} column) is {@code key}; empty when there is
+     * none. Lets a user name a run by the number an SQL audit shows.
+     */
+    public Optional<String> workflowIdOf(long key) {
+        return jdbc.read("reading run " + key, c ->
+                first(c, "SELECT workflow_id FROM runs WHERE id = ?", rs -> rs.getString(1), key));
     }
 
     /**

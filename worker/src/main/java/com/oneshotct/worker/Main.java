@@ -16,6 +16,7 @@ import com.oneshotct.worker.cli.RunCommand;
 import com.oneshotct.worker.cli.WorkerCommand;
 import com.oneshotct.worker.cli.PredictCommand;
 import com.oneshotct.worker.cli.EvaluateCommand;
+import com.oneshotct.worker.cli.ReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,6 +40,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             PredictCommand.class,
             EvaluateCommand.class,
+            ReportCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

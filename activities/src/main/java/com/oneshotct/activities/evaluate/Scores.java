@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** An {@link Evaluation} as the registry stores it, and as the workflow's headline figures. */
-final class Scores {
+public final class Scores {
     private static final List<String> LABELS = List.of("background", "lung", "ggo", "consolidation");
 
     private Scores() {}
@@ -19,7 +19,7 @@ final class Scores {
      * The registry's row; a per-class rate with an empty denominator is null, as the schema wants. The split must
      * hold classification and segmentation images: the registry's evaluation row has both halves.
      */
-    static EvaluationScores of(Evaluation e) {
+    public static EvaluationScores of(Evaluation e) {
         ClassificationReport r = e.classification();
         if (r == null || e.paperAp() == null) {
             throw new IllegalArgumentException("split '" + e.split() + "' needs classification and segmentation"

@@ -8,6 +8,7 @@ import com.oneshotct.activities.store.ObjectStore;
 import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.worker.demo.PaperTable;
+import com.oneshotct.worker.report.RunReport;
 import com.oneshotct.worker.runtime.WorkerRuntime;
 import com.oneshotct.worker.stack.EmbeddedStack;
 import com.oneshotct.worker.temporal.Clients;
@@ -127,6 +128,16 @@ public final class DemoCommand implements Callable<Integer> {
                         PaperTable.print(out, test, backbone + " " + size + " px, " + iterations + " it.,");
                     }
                     out.println();
+                    Path report = null;
+                    if (result.checkpoint() != null) {
+                        say(out, "writing the run's report");
+                        report = RunReport.write(env, id, root.resolve("report-" + id), RunReport.Options.DEFAULTS,
+                                line -> say(out, "  " + line)).index();
+                    }
+                    out.println();
+                    if (report != null) {
+                        out.println("report: " + report + " (open it in a browser)");
+                    }
                     out.println("kept: dataset " + data + ", registry and objects under " + root.resolve("stack")
                             + ", dataset cache " + root.resolve("cache"));
                     out.println("query the run: start the same stack with `./oneshot stack --state-dir "

@@ -14,7 +14,7 @@ import picocli.CommandLine;
 /** The README's main job, small: the whole pipeline on the embedded stack ends with the table beside the paper. */
 class DemoCommandTest {
     @Test
-    void theDemoRunsThePipelineAndPrintsTheTable(@TempDir Path dir) {
+    void theDemoRunsThePipelineAndPrintsTheTable(@TempDir Path dir) throws Exception {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new DemoCommand());
         cli.setOut(new PrintWriter(out));
@@ -25,5 +25,9 @@ class DemoCommandTest {
         assertTrue(text.contains("paper: CNCB-NCOV") && text.contains("weighted F1"), text);
         assertTrue(text.contains("[train] running") || text.contains("[evaluate]"), "live progress lines: " + text);
         assertTrue(Files.exists(dir.resolve("data-64").resolve("manifest.json")), "the dataset is kept");
+        java.util.regex.Matcher report = java.util.regex.Pattern.compile("report: (\\S+index\\.html)").matcher(text);
+        assertTrue(report.find(), "the report's path is printed: " + text);
+        String page = Files.readString(Path.of(report.group(1)));
+        assertTrue(page.contains("loss.png") && page.contains("Confusion"), "the report has its sections");
     }
 }

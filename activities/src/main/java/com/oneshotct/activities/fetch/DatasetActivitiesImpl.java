@@ -77,6 +77,13 @@ public final class DatasetActivitiesImpl implements DatasetActivities {
         } catch (IllegalArgumentException e) {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_CONFIG);
         }
+        try {
+            // before any download: a run that does not exist must not fill the cache or the datasets table
+            registry.runs().get(request.workflowId());
+        } catch (NotFoundException e) {
+            throw ApplicationFailure.newNonRetryableFailure("cannot fetch dataset '" + name + "' for run '"
+                    + request.workflowId() + "': " + e.getMessage(), ErrorTypes.NOT_FOUND);
+        }
         FetchedDataset f;
         try {
             f = cache.fetch(store, name, heartbeat);

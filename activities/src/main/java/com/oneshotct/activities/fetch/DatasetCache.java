@@ -33,11 +33,12 @@ import java.util.stream.Stream;
  * </pre>
  *
  * A blob gets its name only after its bytes were checked against the manifest, and a dataset folder gets its
- * name only when complete (a temporary folder renamed in one step), so a crash leaves at most files in
- * {@code tmp/}, never a blob with wrong bytes or a half dataset that looks complete. The same holds across
- * processes sharing one cache: each builds in its own temporary names, the first rename wins and the loser throws
- * its copy away. Within one JVM, fetches of one dataset take turns (a lock per cache root and dataset id), so
- * they do not download the same objects twice. What {@code tmp/} holds after a crash is not cleaned up here.
+ * name only when complete and readable (a temporary folder, checked, then renamed in one step), so a crash leaves
+ * at most files in {@code tmp/}, never a blob with wrong bytes or a half or unreadable dataset that looks complete.
+ * The same holds across processes sharing one cache: each builds in its own temporary names, the first rename wins
+ * and the loser throws its copy away. Within one JVM, fetches of one dataset take turns (a lock per cache root and
+ * dataset id), so they do not download the same objects twice. What {@code tmp/} holds after a crash is not cleaned
+ * up here. A dataset whose content is refused leaves only its verified blobs (reused once it is pushed fixed).
  */
 public final class DatasetCache {
     public static final String CACHE_DIR_VAR = "ONESHOT_CACHE_DIR";
@@ -95,9 +96,10 @@ public final class DatasetCache {
 
     /**
      * Makes dataset {@code name} of {@code store} present and verified in the cache, downloading only the blobs the
-     * cache lacks. {@code progress} hears the count of files done after each one. Throws {@link BadDatasetException}
-     * for a bad manifest or object, {@link MissingObjectException} when the manifest itself (or the bucket) is not
-     * there, and the store's other exceptions as they come.
+     * cache lacks. {@code progress} hears the count of files done after each one, and that count again as the
+     * content is checked. Throws {@link BadDatasetException} for a bad manifest or object or for unusable content
+     * (see {@link ContentCheck}; the verified blobs stay, the dataset is not published), {@link MissingObjectException}
+     * when the manifest itself (or the bucket) is not there, and the store's other exceptions as they come.
      */
     public FetchedDataset fetch(ObjectStore store, String name, LongConsumer progress) {
         DatasetName.check(name);
@@ -140,7 +142,8 @@ public final class DatasetCache {
             }
             progress.accept(++done);
         }
-        publish(dir, manifest, manifestFile);
+        long filesDone = done;
+        publish(dir, name, manifest, manifestFile, () -> progress.accept(filesDone));
         return new FetchedDataset(id, dir, files, bytes, downloaded, downloadedBytes);
     }
 
@@ -178,8 +181,12 @@ public final class DatasetCache {
         }
     }
 
-    /** Builds the dataset folder under a temporary name from the verified blobs, then renames it into place. */
-    private void publish(Path dir, Manifest manifest, Path manifestFile) {
+    /**
+     * Builds the dataset folder under a temporary name from the verified blobs, checks that its images and masks are
+     * usable ({@link ContentCheck}, calling {@code alive} as it goes), then renames it into place; a bad dataset
+     * leaves no folder behind.
+     */
+    private void publish(Path dir, String name, Manifest manifest, Path manifestFile, Runnable alive) {
         Path build = tmpPath("dataset-");
         try {
             Files.createDirectory(build);
@@ -193,6 +200,7 @@ public final class DatasetCache {
                     target.toFile().setWritable(false, false);
                 }
             }
+            ContentCheck.check(build, name, alive);
             Files.copy(manifestFile, build.resolve(Manifest.FILE_NAME));
             try {
                 Files.move(build, dir, StandardCopyOption.ATOMIC_MOVE);

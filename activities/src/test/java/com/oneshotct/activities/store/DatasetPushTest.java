@@ -42,7 +42,7 @@ class DatasetPushTest {
     @Test
     void uploadsEveryFileAndTheManifestWithTheirHashes() throws IOException {
         Path dir = tmp.resolve("ds");
-        Map<String, String> files = S3Fixture.writeDataset(dir, "one");
+        Map<String, byte[]> files = S3Fixture.writeDataset(dir, "one");
         PushSummary s = push.push(dir, "demo-1");
 
         Path manifestFile = dir.resolve("manifest.json");
@@ -68,7 +68,7 @@ class DatasetPushTest {
     @Test
     void aSecondPushUploadsNothingAndAChangedFileOnlyThatFile() throws IOException {
         Path dir = tmp.resolve("ds");
-        Map<String, String> files = S3Fixture.writeDataset(dir, "two");
+        Map<String, byte[]> files = S3Fixture.writeDataset(dir, "two");
         PushSummary first = push.push(dir, "demo");
         PushSummary again = push.push(dir, "demo");
         assertEquals(first.datasetId(), again.datasetId());

@@ -1,5 +1,6 @@
 package com.oneshotct.activities.store;
 
+import com.oneshotct.model.data.GreyPng;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,31 +23,52 @@ public final class S3Fixture implements AutoCloseable {
     }
 
     /**
-     * Writes a dataset in the split-folder layout with made-up bytes (push and fetch never decode images):
-     * 2 segmentation images with masks, 3 classification images and one list file, plus {@code notes.txt}
-     * holding {@code tag}, so that datasets with different tags have different ids. Returns path -> content.
+     * Writes a small readable dataset in the split-folder layout (fetch decodes every image): 2 segmentation images
+     * with masks, 3 classification images and one list file, plus {@code notes.txt} holding {@code tag}, so that
+     * datasets with different tags have different ids. Every file's bytes differ from the others'. Returns path ->
+     * content.
      */
-    public static Map<String, String> writeDataset(Path dir, String tag) throws IOException {
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put("segmentation/train/imgs/a.png", "image a");
-        files.put("segmentation/train/masks/a.png", "mask a");
-        files.put("segmentation/test/imgs/b.png", "image b, longer");
-        files.put("segmentation/test/masks/b.png", "mask b");
-        files.put("classification/train/0_p1_1_1.png", "normal slice");
-        files.put("classification/train/2_p2_1_7.png", "covid slice");
-        files.put("classification/test/1_p3_2_4.png", "cp slice");
-        files.put("classification/test_split_classification.txt", "1_p3_2_4.png 1\n");
-        files.put("notes.txt", tag);
-        for (Map.Entry<String, String> e : files.entrySet()) {
+    public static Map<String, byte[]> writeDataset(Path dir, String tag) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("segmentation/train/imgs/a.png", slice(8, 8, 10));
+        files.put("segmentation/train/masks/a.png", mask(8, 8, 1));
+        files.put("segmentation/test/imgs/b.png", slice(10, 6, 20));
+        files.put("segmentation/test/masks/b.png", mask(10, 6, 2));
+        files.put("classification/train/0_p1_1_1.png", slice(8, 8, 30));
+        files.put("classification/train/2_p2_1_7.png", slice(8, 8, 40));
+        files.put("classification/test/1_p3_2_4.png", slice(8, 8, 50));
+        files.put("classification/test_split_classification.txt", "1_p3_2_4.png 1\n".getBytes(StandardCharsets.UTF_8));
+        files.put("notes.txt", tag.getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
             Path f = dir.resolve(e.getKey());
             Files.createDirectories(f.getParent());
-            Files.writeString(f, e.getValue(), StandardCharsets.UTF_8);
+            Files.write(f, e.getValue());
         }
         return files;
     }
 
-    public static long totalBytes(Map<String, String> files) {
-        return files.values().stream().mapToLong(v -> v.getBytes(StandardCharsets.UTF_8).length).sum();
+    /** A grey PNG whose pixels count up from {@code first}. */
+    private static byte[] slice(int w, int h, int first) {
+        byte[] px = new byte[w * h];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) (first + i);
+        }
+        return GreyPng.encode(px, w, h);
+    }
+
+    /** A mask holding {@code label} on a 2-pixel border-free square, 0 elsewhere. */
+    private static byte[] mask(int w, int h, int label) {
+        byte[] px = new byte[w * h];
+        for (int y = 2; y < 4; y++) {
+            for (int x = 2; x < 4; x++) {
+                px[y * w + x] = (byte) label;
+            }
+        }
+        return GreyPng.encode(px, w, h);
+    }
+
+    public static long totalBytes(Map<String, byte[]> files) {
+        return files.values().stream().mapToLong(v -> v.length).sum();
     }
 
     private boolean stopped;

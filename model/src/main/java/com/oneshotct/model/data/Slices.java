@@ -40,9 +40,16 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>Truncation: ImageIO's JPEG reader fills a cut-off file with grey and only warns, so any decoder warning is an
  * error; its PNG reader may throw or return what it decoded, so a PNG must also end with its IEND chunk.
+ *
+ * <p>Size: the width and height are taken from the header before anything is decoded. A zero side is refused (ImageIO
+ * would only say "I/O error reading PNG header"), and so is a side above {@link #MAX_SIDE}: ImageIO allocates the
+ * whole raster before it reads a pixel, so a few bytes claiming 30000x30000 would cost 900 MB first.
  */
 public final class Slices {
+    /** The largest width or height read: a CT slice is about 512 px, sixteen times that is no slice. */
+    public static final int MAX_SIDE = 8192;
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    private static final byte[] IHDR = {'I', 'H', 'D', 'R'};
     /** The IEND chunk: zero length, type, CRC. */
     private static final byte[] IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xae, 0x42, 0x60, (byte) 0x82};
     private static final int TAIL_SEARCH = 1024;
@@ -129,6 +136,7 @@ public final class Slices {
             if (in == null || in.length() == 0) {
                 throw new DataException(file, "not an image: the file is empty or cannot be opened");
             }
+            boolean png = checkPngHeader(file);
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new DataException(file, "not an image: unknown format (PNG or JPEG expected)");
@@ -137,6 +145,9 @@ public final class Slices {
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             reader.setInput(in, true, true);
+            if (!png) {
+                checkSize(file, reader.getWidth(0), reader.getHeight(0));
+            }
             BufferedImage img = reader.read(0);
             if (!warnings.isEmpty()) {
                 throw new DataException(file, "damaged image (truncated or corrupt): " + warnings.get(0));
@@ -153,6 +164,41 @@ public final class Slices {
             if (reader != null) {
                 reader.dispose();
             }
+        }
+    }
+
+    /**
+     * Checks a PNG's size from its IHDR chunk, which must come first; false if the file is no PNG. A file too short
+     * to hold the chunk is left to the decoder, which calls it truncated.
+     */
+    private static boolean checkPngHeader(Path file) throws IOException {
+        byte[] head;
+        long size;
+        try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+            size = ch.size();
+            head = readAt(ch, 0, 24);
+        }
+        if (!Arrays.equals(head, 0, PNG_MAGIC.length, PNG_MAGIC, 0, PNG_MAGIC.length)) {
+            return false;
+        }
+        if (size < head.length) {
+            return true;
+        }
+        ByteBuffer b = ByteBuffer.wrap(head);
+        if (!Arrays.equals(head, 12, 16, IHDR, 0, IHDR.length)) {
+            throw new DataException(file, "not a valid PNG: the first chunk is not IHDR");
+        }
+        checkSize(file, Integer.toUnsignedLong(b.getInt(16)), Integer.toUnsignedLong(b.getInt(20)));
+        return true;
+    }
+
+    private static void checkSize(Path file, long w, long h) {
+        if (w <= 0 || h <= 0) {
+            throw new DataException(file, "zero-size image: its header says " + w + "x" + h + " pixels");
+        }
+        if (w > MAX_SIDE || h > MAX_SIDE) {
+            throw new DataException(file, "image too large: its header says " + w + "x" + h + " pixels, at most "
+                    + MAX_SIDE + " a side is read (a CT slice is about 512x512); refused before decoding");
         }
     }
 

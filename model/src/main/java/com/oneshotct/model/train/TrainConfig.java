@@ -20,6 +20,13 @@ import com.oneshotct.model.nn.ModelConfig;
  */
 public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long seed, double lr, double weightDecay,
         double beta1, double beta2, double eps, int checkpointInterval) {
+    /**
+     * Limits against absurd requests, the same as the pipeline input's, so a request that bypasses it (the
+     * training activity called directly, {@code oneshot train}) meets them too: 2048 px is four times a CT slice's
+     * side, and with a learning rate above 1 the first Adam step moves every weight by about that much.
+     */
+    public static final int MAX_IMAGE_SIZE = 2048;
+    public static final double MAX_LR = 1;
 
     public TrainConfig {
         if (backbone == null) {
@@ -31,11 +38,14 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         } catch (IllegalArgumentException e) {
             throw bad("imageSize", e.getMessage());
         }
+        if (imageSize > MAX_IMAGE_SIZE) {
+            throw bad("imageSize", "must be at most " + MAX_IMAGE_SIZE + " (a CT slice is 512), got " + imageSize);
+        }
         if (iterations < 0) {
             throw bad("iterations", "must be at least 0, got " + iterations);
         }
-        if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw bad("lr", "must be positive, got " + lr);
+        if (!(lr > 0 && lr <= MAX_LR)) {
+            throw bad("lr", "must be above 0 and at most " + MAX_LR + ", got " + lr);
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw bad("weightDecay", "must be at least 0, got " + weightDecay);

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         name = "model",
         mixinStandardHelpOptions = true,
         description = "Facts about the one-shot network.",
-        subcommands = {ModelCommand.Summary.class})
+        subcommands = {ModelCommand.Summary.class, ModelExportCommand.class})
 public class ModelCommand implements Callable<Integer> {
     static final String SCOPE = "whole one-shot model";
     static final String SCOPE_NOTE = "backbone, FPN, RPN head, box and mask heads, the classification branch's s2"

@@ -7,6 +7,7 @@ import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.infer.Overlay;
+import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.train.Checkpoint;
 import com.oneshotct.model.train.PaperTrainer;
 import com.oneshotct.model.train.TrainConfig;
@@ -72,6 +73,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from FILE if it exists (same settings required).")
     boolean resume;
 
+    @Option(names = "--init-weights", paramLabel = "NPZ", description = {"Start from these weights: a state dict"
+            + " with the reference's PyTorch keys (converted published weights, or `model export`); every key of the"
+            + " model must be there with its shape. With --iterations 0 this only turns them into a checkpoint."})
+    Path initWeights;
+
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
     String device;
 
@@ -110,6 +116,14 @@ public final class TrainCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(device(device), "PyTorch")) {
             PaperTrainer trainer = new PaperTrainer(config, PaperTrainer.newNet(config, manager), manager, seg, cls);
             int from = 0;
+            if (initWeights != null && Files.exists(out)) {
+                throw new IllegalArgumentException("--init-weights starts a new run; " + out + " exists (a run to"
+                        + " resume needs no weights)");
+            }
+            if (initWeights != null) {
+                StateDict.LoadReport r = StateDict.load(trainer.net(), initWeights);
+                err.printf(Locale.ROOT, "initialised from %s (%d arrays)%n", initWeights, r.loaded());
+            }
             if (Files.exists(out)) {
                 TrainConfig saved = TrainedModel.config(out);
                 if (!saved.canonical().equals(config.canonical())) {

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * Stage "train": drives the {@link PaperTrainer}. Each checkpoint is uploaded to an attempt-scoped key, recorded in
  * the registry and offered as the run's latest (a compare-and-set) before its key is heartbeated. A new attempt
  * resumes from the newest checkpoint of the heartbeat details and the registry, after making sure its own cache
- * holds the dataset; a checkpoint whose object is missing or corrupt is skipped for the previous good one.
+ * holds the dataset; a checkpoint whose object is missing or corrupt is skipped for the previous good one. The
+ * attempt's record in the registry notes where it started and every checkpoint it skipped, and why. Checkpoint
+ * objects are write-once ({@link com.oneshotct.activities.store.ObjectStore#putNew}).
  * Cancellation (the workflow's stop) and worker shutdown both end the loop with a final checkpoint, then rethrow.
  */
 public final class TrainingActivitiesImpl implements TrainingActivities {

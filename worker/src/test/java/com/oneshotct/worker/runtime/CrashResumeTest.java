@@ -5,22 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.oneshotct.activities.store.DatasetPush;
 import com.oneshotct.activities.store.ObjectStore;
-import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.db.Checkpoint;
-import com.oneshotct.db.Database;
-import com.oneshotct.db.DbConfig;
 import com.oneshotct.db.Registry;
 import com.oneshotct.db.Stage;
 import com.oneshotct.db.StageAttempt;
-import com.oneshotct.worker.stack.EmbeddedStack;
-import com.oneshotct.worker.temporal.Clients;
-import com.oneshotct.worker.temporal.TemporalConfig;
 import com.oneshotct.workflows.pipeline.PipelineResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,23 +36,17 @@ class CrashResumeTest {
 
     @Test
     void aKilledWorkerIsReplacedAndTrainingResumesExactly(@TempDir Path tmp) throws Exception {
-        try (EmbeddedStack stack = EmbeddedStack.start(tmp.resolve("stack"), EmbeddedStack.Ports.ANY);
-                Database db = Database.open(DbConfig.fromEnvironment(stack.environment()));
-                ObjectStore store = new ObjectStore(S3Config.fromEnvironment(stack.environment()))) {
-            Path data = tmp.resolve("synthetic");
-            WorkerJvms.writeDataset(data);
-            new DatasetPush(store).push(data, "crash-data");
-            Registry registry = db.registry();
-            TemporalConfig temporal = TemporalConfig.fromEnvironment(stack.environment());
-            WorkflowServiceStubs stubs = Clients.stubs(temporal);
-            WorkflowClient client = Clients.client(stubs, temporal);
-            Process first = WorkerJvms.start(stack, tmp.resolve("host-1"), "w1");
+        try (CrashStack services = CrashStack.start(tmp, "crash-data")) {
+            Registry registry = services.registry();
+            ObjectStore store = services.store();
+            WorkflowClient client = services.client();
+            Process first = WorkerJvms.start(services.stack(), tmp.resolve("host-1"), "w1");
             Process second = null;
             try {
                 WorkflowStub run = WorkerJvms.startRun(client, "crash-run", INPUT);
                 int killedAt = WorkerJvms.waitForCheckpoint(registry, "crash-run", 6, first, "w1");
                 WorkerJvms.kill(first); // SIGKILL: no shutdown hook, no final checkpoint
-                second = WorkerJvms.start(stack, tmp.resolve("host-2"), "w2");
+                second = WorkerJvms.start(services.stack(), tmp.resolve("host-2"), "w2");
                 PipelineResult crashed;
                 try {
                     crashed = run.getResult(6, TimeUnit.MINUTES, PipelineResult.class);
@@ -109,7 +95,6 @@ class CrashResumeTest {
                 if (second != null) {
                     WorkerJvms.stop(second);
                 }
-                stubs.shutdownNow();
             }
         }
     }

@@ -4,25 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.oneshotct.activities.store.DatasetPush;
 import com.oneshotct.activities.store.ObjectStore;
-import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.db.Checkpoint;
-import com.oneshotct.db.Database;
-import com.oneshotct.db.DbConfig;
 import com.oneshotct.db.NotFoundException;
 import com.oneshotct.db.Registry;
 import com.oneshotct.db.RunStatus;
 import com.oneshotct.db.Stage;
 import com.oneshotct.db.StageAttempt;
 import com.oneshotct.worker.stack.EmbeddedStack;
-import com.oneshotct.worker.temporal.Clients;
-import com.oneshotct.worker.temporal.TemporalConfig;
 import com.oneshotct.workflows.pipeline.PipelineProgress;
 import com.oneshotct.workflows.pipeline.PipelineResult;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,23 +60,17 @@ class KillLoopTest {
         System.out.println("KillLoopTest seed " + seed + " (-Doneshot.kill.seed=" + seed + "), schedule " + schedule);
         List<String> happened = new ArrayList<>();
         long t0 = System.nanoTime();
-        try (EmbeddedStack stack = EmbeddedStack.start(tmp.resolve("stack"), EmbeddedStack.Ports.ANY);
-                Database db = Database.open(DbConfig.fromEnvironment(stack.environment()));
-                ObjectStore store = new ObjectStore(S3Config.fromEnvironment(stack.environment()))) {
-            Path data = tmp.resolve("synthetic");
-            WorkerJvms.writeDataset(data);
-            new DatasetPush(store).push(data, "kill-data");
-            Registry registry = db.registry();
-            TemporalConfig temporal = TemporalConfig.fromEnvironment(stack.environment());
-            WorkflowServiceStubs stubs = Clients.stubs(temporal);
-            WorkflowClient client = Clients.client(stubs, temporal);
+        try (CrashStack services = CrashStack.start(tmp, "kill-data")) {
+            Registry registry = services.registry();
+            ObjectStore store = services.store();
+            EmbeddedStack stack = services.stack();
             Path host = tmp.resolve("host");
             int n = 0;
             String name = "k" + n;
             Process worker = WorkerJvms.start(stack, host, name);
             try {
                 WorkerJvms.awaitPolling(worker, name);
-                WorkflowStub run = WorkerJvms.startRun(client, RUN, INPUT);
+                WorkflowStub run = WorkerJvms.startRun(services.client(), RUN, INPUT);
                 for (Kill k : schedule) {
                     awaitStage(registry, k.stage(), run);
                     Thread.sleep(k.delayMs());
@@ -123,7 +109,6 @@ class KillLoopTest {
             } finally {
                 System.out.println("KillLoopTest seed " + seed + ":\n  " + String.join("\n  ", happened));
                 WorkerJvms.stop(worker);
-                stubs.shutdownNow();
             }
         }
     }

@@ -90,16 +90,15 @@ public final class AttemptLog {
 
     /**
      * Adds a line to the record of a running attempt (what it found and did: a checkpoint skipped as corrupt, where
-     * it resumed). The line is also logged; if the registry cannot take it, that is logged too and the stage goes on:
-     * a note is an account of the work, not part of it.
+     * it resumed). If the registry cannot take it, the line is logged instead and the stage goes on: a note is an
+     * account of the work, not part of it.
      */
     public void note(String workflowId, Stage stage, int attempt, String line) {
-        LOG.info("run '{}' {} attempt {}: {}", workflowId, stage.sql(), attempt, line);
         try {
             attempts.note(workflowId, stage, attempt, line);
         } catch (RuntimeException e) {
-            LOG.warn("run '{}' {} attempt {}: the note could not be recorded: {}", workflowId, stage.sql(), attempt,
-                    e.getMessage());
+            LOG.warn("run '{}' {} attempt {}: could not record the note '{}': {}", workflowId, stage.sql(), attempt,
+                    line, e.getMessage());
         }
     }
 

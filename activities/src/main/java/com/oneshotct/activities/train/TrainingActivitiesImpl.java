@@ -189,6 +189,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             try {
                 file = files.checkpoint(c);
             } catch (CorruptCheckpointException e) {
+                LOG.warn("run {}: {}; falling back to an earlier checkpoint", workflowId, e.getMessage());
                 log.note(workflowId, Stage.TRAIN, attempt, "skipped " + e.getMessage());
                 skipped++;
                 continue;
@@ -201,11 +202,14 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             try {
                 com.oneshotct.model.train.Checkpoint.load(trainer, file, c.sha256());
             } catch (DataException e) {
+                LOG.warn("run {}: checkpoint {} unusable ({}); falling back to an earlier one", workflowId,
+                        c.objectKey(), e.getMessage());
                 log.note(workflowId, Stage.TRAIN, attempt, "skipped checkpoint of iteration " + c.iteration()
                         + " (id " + c.id() + "): object " + c.objectKey() + " does not load: " + e.getMessage());
                 skipped++;
                 continue;
             }
+            LOG.info("run {}: resuming from {} at iteration {}", workflowId, c.objectKey(), c.iteration());
             log.note(workflowId, Stage.TRAIN, attempt, "resumed from " + c.objectKey() + " at iteration "
                     + c.iteration() + (skipped == 0 ? "" : ", the newest usable of the run's checkpoints"));
             return c;

@@ -94,6 +94,32 @@ public final class AttemptRepository {
         });
     }
 
+    /**
+     * Appends a line to the note of an attempt that is still running (the first line starts it). A closed attempt's
+     * note is history: adding to it is a {@link ConflictException}, as is noting an attempt never begun
+     * ({@link NotFoundException}).
+     */
+    public StageAttempt note(String workflowId, Stage stage, int attempt, String line) {
+        Objects.requireNonNull(line, "line");
+        if (line.isBlank()) {
+            throw new IllegalArgumentException("an attempt's note line must not be blank");
+        }
+        String what = describe(workflowId, stage, attempt);
+        return jdbc.tx("adding to the note of " + what, c -> {
+            long run = Jdbc.runKey(c, workflowId);
+            int n = update(c, "UPDATE stage_attempts SET note = CASE WHEN note IS NULL THEN ?"
+                            + " ELSE note || chr(10) || ? END"
+                            + " WHERE run_id = ? AND stage = ? AND attempt = ? AND ended_at IS NULL",
+                    line, line, run, stage, attempt);
+            StageAttempt a = find(c, workflowId, stage, attempt);
+            if (n == 0) {
+                throw new ConflictException(what + " already ended as " + a.outcome().sql()
+                        + "; its note cannot change");
+            }
+            return a;
+        });
+    }
+
     /** Every attempt of a run, in stage order and attempt order. */
     public List<StageAttempt> attempts(String workflowId) {
         return jdbc.read("reading attempts of run '" + workflowId + "'", c -> list(c, workflowId));

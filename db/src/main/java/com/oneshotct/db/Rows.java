@@ -52,14 +52,14 @@ final class Rows {
 
     static final String ATTEMPT_COLUMNS =
             "r.workflow_id, a.stage, a.attempt, a.worker_identity, a.task_queue, a.started_at, a.ended_at,"
-                    + " a.outcome, a.error_class, a.error_message";
+                    + " a.outcome, a.error_class, a.error_message, a.note";
 
     static StageAttempt attempt(ResultSet rs) throws SQLException {
         String outcome = rs.getString("outcome");
         return new StageAttempt(rs.getString("workflow_id"), Stage.of(rs.getString("stage")), rs.getInt("attempt"),
                 rs.getString("worker_identity"), rs.getString("task_queue"), instant(rs, "started_at"),
                 instant(rs, "ended_at"), outcome == null ? null : Outcome.of(outcome),
-                rs.getString("error_class"), rs.getString("error_message"));
+                rs.getString("error_class"), rs.getString("error_message"), rs.getString("note"));
     }
 
     static MetricPoint metric(ResultSet rs) throws SQLException {

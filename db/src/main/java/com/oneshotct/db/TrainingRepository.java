@@ -71,8 +71,10 @@ public final class TrainingRepository {
     }
 
     /**
-     * Offers a checkpoint as its run's latest: a compare-and-set that moves the pointer only to a strictly later
-     * iteration, so a late writer (a zombie attempt) cannot move it back.
+     * Offers a checkpoint as its run's latest: a compare-and-set that moves the pointer only forward in (iteration,
+     * attempt) order, so a late writer (a zombie attempt, always the older one) cannot move it back or take a tie,
+     * while an attempt that resumed from an earlier checkpoint (the latest was corrupt) takes over the latest's
+     * iteration when it reaches it.
      */
     public LatestMove advanceLatest(long checkpointId) {
         return jdbc.tx("moving the latest checkpoint to " + checkpointId, c -> advance(c, find(c, checkpointId)));
@@ -138,12 +140,15 @@ public final class TrainingRepository {
 
     private static LatestMove advance(Connection c, Checkpoint k) throws SQLException {
         // ON CONFLICT ... DO UPDATE locks the pointer row and re-checks the WHERE on its newest version, so two
-        // concurrent offers serialise and the later iteration wins whatever order they commit in.
+        // concurrent offers serialise and the later (iteration, attempt) wins whatever order they commit in.
         int n = update(c, "INSERT INTO latest_checkpoints (run_id, checkpoint_id, iteration)"
                 + " SELECT run_id, id, iteration FROM checkpoints WHERE id = ?"
                 + " ON CONFLICT (run_id) DO UPDATE SET checkpoint_id = EXCLUDED.checkpoint_id,"
                 + " iteration = EXCLUDED.iteration, updated_at = now()"
-                + " WHERE latest_checkpoints.iteration < EXCLUDED.iteration", k.id());
+                + " WHERE latest_checkpoints.iteration < EXCLUDED.iteration"
+                + " OR latest_checkpoints.iteration = EXCLUDED.iteration"
+                + " AND (SELECT attempt FROM checkpoints WHERE id = latest_checkpoints.checkpoint_id) < ?",
+                k.id(), k.attempt());
         return new LatestMove(k, n == 1, latest(c, k.workflowId()).orElseThrow());
     }
 }

@@ -58,6 +58,36 @@ abstract class AttemptRepositoryContract extends DbContract {
     }
 
     @Test
+    void aNoteGrowsWhileTheAttemptRunsAndIsHistoryOnceItEnds() {
+        registry.runs().register(Fixtures.run("wf-n", "resnext50", "cncb-demo"));
+        AttemptRepository attempts = registry.attempts();
+        StageAttempt a = attempts.begin("wf-n", Stage.TRAIN, "notes", 1, "gpu-1", "oneshot-gpu", at(0));
+        assertNull(a.note());
+        assertEquals("skipped iter-6: corrupt", attempts.note("wf-n", Stage.TRAIN, a.attempt(),
+                "skipped iter-6: corrupt").note());
+        assertEquals("skipped iter-6: corrupt\nresumed from iter-3", attempts.note("wf-n", Stage.TRAIN,
+                a.attempt(), "resumed from iter-3").note());
+        assertThrows(IllegalArgumentException.class, () -> attempts.note("wf-n", Stage.TRAIN, a.attempt(), " "));
+        assertThrows(NotFoundException.class, () -> attempts.note("wf-n", Stage.TRAIN, 99, "x"));
+
+        // direct SQL may add to an open attempt's note but not rewrite what it says
+        SQLException rewrite = assertThrows(SQLException.class, () -> sql("UPDATE stage_attempts SET note = 'other'"
+                + " WHERE activity_id = 'notes'"));
+        assertTrue(rewrite.getMessage().contains("can only grow"), rewrite.getMessage());
+        SQLException erase = assertThrows(SQLException.class, () -> sql("UPDATE stage_attempts SET note = NULL"
+                + " WHERE activity_id = 'notes'"));
+        assertTrue(erase.getMessage().contains("can only grow"), erase.getMessage());
+
+        StageAttempt closed = attempts.finish("wf-n", Stage.TRAIN, a.attempt(), AttemptEnd.succeeded(at(5)));
+        assertEquals("skipped iter-6: corrupt\nresumed from iter-3", closed.note(), "closing keeps the note");
+        ConflictException late = assertThrows(ConflictException.class,
+                () -> attempts.note("wf-n", Stage.TRAIN, a.attempt(), "too late"));
+        assertTrue(late.getMessage().contains("already ended as succeeded"), late.getMessage());
+        assertEquals(closed.note(), attempts.attempts("wf-n").stream()
+                .filter(x -> x.stage() == Stage.TRAIN && x.attempt() == a.attempt()).findFirst().orElseThrow().note());
+    }
+
+    @Test
     void beginAfterOldStyleStartContinuesItsNumbering() {
         AttemptRepository attempts = registry.attempts();
         attempts.start(new AttemptStart("wf-c", Stage.REGISTER, 1, "w", "q", at(0)));

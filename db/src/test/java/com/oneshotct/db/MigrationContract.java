@@ -22,8 +22,9 @@ abstract class MigrationContract extends DbContract {
         String fresh = freshSchemaName("migrate");
         try (Database first = Database.open(server().withSchema(fresh))) {
             MigrationReport report = first.migrate();
-            assertEquals(3, report.applied(), "V1 tables, V2 views, V3 attempt activity ids");
-            assertEquals("3", report.schemaVersion());
+            assertEquals(5, report.applied(),
+                    "V1 tables, V2 views, V3 attempt activity ids, V4 attempt notes, V5 latest checkpoint ties");
+            assertEquals("5", report.schemaVersion());
             assertEquals(List.of("checkpoints", "datasets", "evaluations", "latest_checkpoints", "model_versions",
                     "runs", "stage_attempts", "training_metrics"), names(first, fresh, "BASE TABLE"));
             assertEquals(List.of("run_summary", "stage_history"), names(first, fresh, "VIEW"));
@@ -32,7 +33,7 @@ abstract class MigrationContract extends DbContract {
         try (Database restarted = Database.open(server().withSchema(fresh))) {
             MigrationReport again = restarted.migrate();
             assertEquals(0, again.applied());
-            assertEquals("3", again.schemaVersion());
+            assertEquals("5", again.schemaVersion());
             restarted.validate();
             drop(restarted, fresh);
         }

@@ -21,7 +21,7 @@ abstract class TrainingRepositoryContract extends DbContract {
 
     @BeforeAll
     void runs() {
-        for (String id : List.of("wf-metrics", "wf-ckpt", "wf-latest", "wf-race", "wf-atomic")) {
+        for (String id : List.of("wf-metrics", "wf-ckpt", "wf-latest", "wf-race", "wf-atomic", "wf-tie")) {
             registry.runs().register(Fixtures.run(id, "resnext50", "cncb-demo"));
         }
     }
@@ -102,6 +102,27 @@ abstract class TrainingRepositoryContract extends DbContract {
         assertTrue(back.getMessage().contains("only moves forward"), back.getMessage());
         assertEquals(k300, t.latest("wf-latest").orElseThrow());
         assertThrows(NotFoundException.class, () -> t.advanceLatest(987_654_321L));
+    }
+
+    /**
+     * Attempt 2 found attempt 1's checkpoint of iteration 6 corrupt, resumed from 3 and wrote iteration 6 again:
+     * the tie goes to the newer attempt, never back to the older one (a zombie), in the repository and in SQL.
+     */
+    @Test
+    void aTieAtTheLatestIterationGoesToTheNewerAttempt() {
+        TrainingRepository t = registry.training();
+        Checkpoint old6 = t.recordCheckpoint(checkpoint("wf-tie", 6, 1));
+        Checkpoint new6 = t.recordCheckpoint(checkpoint("wf-tie", 6, 2));
+        assertTrue(t.advanceLatest(old6.id()).moved());
+        LatestMove taken = t.advanceLatest(new6.id());
+        assertTrue(taken.moved());
+        assertEquals(new6, taken.latest());
+        assertFalse(t.advanceLatest(old6.id()).moved(), "the older attempt cannot take the tie back");
+        assertEquals(new6, t.latest("wf-tie").orElseThrow());
+        SQLException back = assertThrows(SQLException.class, () -> sql("UPDATE latest_checkpoints"
+                + " SET checkpoint_id = " + old6.id() + " WHERE checkpoint_id = " + new6.id()));
+        assertTrue(back.getMessage().contains("only moves forward"), back.getMessage());
+        assertEquals(new6, t.latest("wf-tie").orElseThrow());
     }
 
     @Test

@@ -88,6 +88,20 @@ public final class AttemptLog {
         return result;
     }
 
+    /**
+     * Adds a line to the record of a running attempt (what it found and did: a checkpoint skipped as corrupt, where
+     * it resumed). If the registry cannot take it, the line is logged instead and the stage goes on: a note is an
+     * account of the work, not part of it.
+     */
+    public void note(String workflowId, Stage stage, int attempt, String line) {
+        try {
+            attempts.note(workflowId, stage, attempt, line);
+        } catch (RuntimeException e) {
+            LOG.warn("run '{}' {} attempt {}: could not record the note '{}': {}", workflowId, stage.sql(), attempt,
+                    line, e.getMessage());
+        }
+    }
+
     /** A clock stepping back must not make the end precede the start (the registry refuses that). */
     private Instant endTime(StageAttempt attempt) {
         Instant now = clock.instant();

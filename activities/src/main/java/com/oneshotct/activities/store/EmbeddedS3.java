@@ -3,6 +3,7 @@ package com.oneshotct.activities.store;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -31,12 +32,22 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     /** Objects kept as files under {@code directory} (created if missing), so they outlive the process. */
     public static EmbeddedS3 filesystemStore(Path directory, int port, String accessKey, String secretKey) {
+        return filesystemStore(directory, port, accessKey, secretKey, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #filesystemStore(Path, int, String, String)}, serving the blob store {@code wrap} makes of the files:
+     * a fault test wraps it to see a request arrive, or to fail requests from a chosen moment on.
+     */
+    public static EmbeddedS3 filesystemStore(Path directory, int port, String accessKey, String secretKey,
+            UnaryOperator<BlobStore> wrap) {
         try {
             Files.createDirectories(directory);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create the object store folder " + directory, e);
         }
-        return start(new FilesystemNio2BlobStore(directory.toAbsolutePath().toString()), port, accessKey, secretKey);
+        return start(wrap.apply(new FilesystemNio2BlobStore(directory.toAbsolutePath().toString())), port, accessKey,
+                secretKey);
     }
 
     private static EmbeddedS3 start(BlobStore store, int port, String accessKey, String secretKey) {

@@ -82,17 +82,45 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
-    /** Uploads a file; its SHA-256 goes into the object's metadata. */
+    /** Uploads a file, replacing what the key held; its SHA-256 goes into the object's metadata. */
     public ObjectInfo put(String key, Path file) {
         checkKey(key);
-        String sha;
-        long size;
+        ObjectInfo local = describe(key, file);
+        return upload(key, file, local.size(), local.sha256());
+    }
+
+    /**
+     * Uploads a file to a write-once key, for objects whose recorded SHA-256 must keep matching (checkpoints): when
+     * the key already holds these bytes (a repeated upload) nothing is sent; when it holds other bytes, or bytes of
+     * unknown hash, this throws {@link ObjectConflictException} and the object stays as it was. The check and the
+     * upload are two requests, so two writers racing for one key are not kept apart here; callers give each writer
+     * keys of its own (checkpoint keys name their attempt).
+     */
+    public ObjectInfo putNew(String key, Path file) {
+        checkKey(key);
+        ObjectInfo local = describe(key, file);
+        Optional<ObjectInfo> there = stat(key);
+        if (there.isPresent()) {
+            ObjectInfo o = there.get();
+            if (local.sha256().equals(o.sha256()) && local.size() == o.size()) {
+                return local;
+            }
+            throw new ObjectConflictException(key, where(key) + " already holds " + o.size() + " bytes with SHA-256 "
+                    + (o.sha256() == null ? "unknown" : o.sha256()) + "; not replacing it with " + file + " ("
+                    + local.size() + " bytes, SHA-256 " + local.sha256() + ")");
+        }
+        return upload(key, file, local.size(), local.sha256());
+    }
+
+    private static ObjectInfo describe(String key, Path file) {
         try {
-            size = Files.size(file);
-            sha = sha256(file);
+            return new ObjectInfo(key, Files.size(file), sha256(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private ObjectInfo upload(String key, Path file, long size, String sha) {
         try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
             call("uploading", key, () -> {
                 upload(key, in, size, sha);

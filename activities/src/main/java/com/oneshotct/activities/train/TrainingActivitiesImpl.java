@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * Stage "train": drives the {@link PaperTrainer}. Each checkpoint is uploaded to an attempt-scoped key, recorded in
  * the registry and offered as the run's latest (a compare-and-set) before its key is heartbeated. A new attempt
  * resumes from the newest checkpoint of the heartbeat details and the registry, after making sure its own cache
- * holds the dataset; a checkpoint whose object is missing or corrupt is skipped for the previous good one.
+ * holds the dataset; a checkpoint whose object is missing or corrupt is skipped for the previous good one. The
+ * attempt's record in the registry notes where it started and every checkpoint it skipped, and why. Checkpoint
+ * objects are write-once ({@link com.oneshotct.activities.store.ObjectStore#putNew}).
  * Cancellation (the workflow's stop) and worker shutdown both end the loop with a final checkpoint, then rethrow.
  */
 public final class TrainingActivitiesImpl implements TrainingActivities {
@@ -145,7 +147,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
             PaperTrainer trainer = new PaperTrainer(config, PaperTrainer.newNet(config, manager), manager, seg, cls);
             pulse.heartbeat(keep);
-            Checkpoint resumed = resume(trainer, config, r.workflowId(), prior);
+            Checkpoint resumed = resume(trainer, config, r.workflowId(), attempt, prior);
             pulse.heartbeat(keep);
             int from = trainer.iteration();
             if (resumed != null && from >= config.iterations()) {
@@ -165,8 +167,10 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
      * Loads the newest usable checkpoint into {@code trainer}: candidates are the registry's checkpoints of the run,
      * newest first (the heartbeat's key is always among them: it is recorded before it is heartbeated). A missing or
      * corrupt object falls back to the one before; a checkpoint of another configuration is a non-retryable error.
+     * The attempt's record says where training starts, and names every checkpoint skipped on the way and why.
      */
-    private Checkpoint resume(PaperTrainer trainer, TrainConfig config, String workflowId, TrainHeartbeat prior) {
+    private Checkpoint resume(PaperTrainer trainer, TrainConfig config, String workflowId, int attempt,
+            TrainHeartbeat prior) {
         List<Checkpoint> all = new ArrayList<>(registry.training().checkpoints(workflowId));
         all.sort(Comparator.comparingInt(Checkpoint::iteration).thenComparingInt(Checkpoint::attempt).reversed());
         Optional<Checkpoint> latest = registry.training().latest(workflowId);
@@ -179,12 +183,15 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             LOG.warn("run {}: heartbeat names iteration {} beyond the registry's newest checkpoint ({}); using the"
                     + " registry", workflowId, prior.iteration(), all.get(0).iteration());
         }
+        int skipped = 0;
         for (Checkpoint c : all) {
             Path file;
             try {
                 file = files.checkpoint(c);
             } catch (CorruptCheckpointException e) {
                 LOG.warn("run {}: {}; falling back to an earlier checkpoint", workflowId, e.getMessage());
+                log.note(workflowId, Stage.TRAIN, attempt, "skipped " + e.getMessage());
+                skipped++;
                 continue;
             }
             TrainConfig saved = TrainedModel.config(file);
@@ -197,11 +204,19 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             } catch (DataException e) {
                 LOG.warn("run {}: checkpoint {} unusable ({}); falling back to an earlier one", workflowId,
                         c.objectKey(), e.getMessage());
+                log.note(workflowId, Stage.TRAIN, attempt, "skipped checkpoint of iteration " + c.iteration()
+                        + " (id " + c.id() + "): object " + c.objectKey() + " does not load: " + e.getMessage());
+                skipped++;
                 continue;
             }
             LOG.info("run {}: resuming from {} at iteration {}", workflowId, c.objectKey(), c.iteration());
+            log.note(workflowId, Stage.TRAIN, attempt, "resumed from " + c.objectKey() + " at iteration "
+                    + c.iteration() + (skipped == 0 ? "" : ", the newest usable of the run's checkpoints"));
             return c;
         }
+        log.note(workflowId, Stage.TRAIN, attempt, all.isEmpty()
+                ? "started at iteration 0: the run has no checkpoint yet"
+                : "started at iteration 0: none of the run's " + all.size() + " checkpoints is usable");
         return null;
     }
 
@@ -262,7 +277,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         @Override
         public void checkpoint(int it, Path file, String sha256) {
             String key = "runs/" + r.workflowId() + "/attempt-" + attempt + "/iter-" + it + ".ckpt";
-            ObjectInfo up = files.store().put(key, file);
+            // write-once: whatever else may write under this run, an uploaded checkpoint is never replaced
+            ObjectInfo up = files.store().putNew(key, file);
             if (!up.sha256().equals(sha256)) {
                 throw new IllegalStateException("checkpoint " + file + " changed while uploading to " + key);
             }

@@ -69,6 +69,23 @@ class AttemptLogTest {
     }
 
     @Test
+    void aNoteLandsInTheRunningAttemptsRecordAndNeverFailsTheBody() {
+        String result = log.runNumbered(ctx("1", 1), Stage.TRAIN, a -> {
+            log.note(RUN, Stage.TRAIN, a.attempt(), "resumed from runs/wf-log/attempt-1/iter-3.ckpt at iteration 3");
+            // an attempt the registry does not have: the note is logged instead, the body goes on
+            log.note(RUN, Stage.TRAIN, a.attempt() + 7, "lost");
+            return "trained";
+        });
+        assertEquals("trained", result);
+        StageAttempt a = attempts().get(0);
+        assertEquals(Outcome.SUCCEEDED, a.outcome());
+        assertEquals("resumed from runs/wf-log/attempt-1/iter-3.ckpt at iteration 3", a.note());
+        // once closed the record is history: a late note changes nothing and throws nothing
+        log.note(RUN, Stage.TRAIN, a.attempt(), "too late");
+        assertEquals(a, attempts().get(0));
+    }
+
+    @Test
     void failureIsRecordedAndTheSameExceptionRethrown() {
         IllegalStateException boom = new IllegalStateException("disk full");
         IllegalStateException thrown = assertThrows(IllegalStateException.class,

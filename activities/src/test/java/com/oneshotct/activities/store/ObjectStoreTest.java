@@ -76,6 +76,32 @@ class ObjectStoreTest {
     }
 
     @Test
+    void aWriteOnceKeyTakesItsBytesOnceAndNeverOthers() throws IOException {
+        Path first = tmp.resolve("first.ckpt");
+        Files.write(first, "abc".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(new ObjectInfo("runs/r/attempt-1/iter-3.ckpt", 3, ABC_SHA),
+                store.putNew("runs/r/attempt-1/iter-3.ckpt", first));
+        // the same bytes again (a repeated upload) are fine
+        assertEquals(ABC_SHA, store.putNew("runs/r/attempt-1/iter-3.ckpt", first).sha256());
+
+        Path other = tmp.resolve("other.ckpt");
+        Files.write(other, "abd".getBytes(StandardCharsets.US_ASCII));
+        ObjectConflictException refused = assertThrows(ObjectConflictException.class,
+                () -> store.putNew("runs/r/attempt-1/iter-3.ckpt", other));
+        assertEquals("runs/r/attempt-1/iter-3.ckpt", refused.key());
+        assertTrue(refused.getMessage().contains("'oneshot/runs/r/attempt-1/iter-3.ckpt' already holds 3 bytes"
+                + " with SHA-256 " + ABC_SHA), refused.getMessage());
+        Path back = tmp.resolve("back.ckpt");
+        assertEquals(ABC_SHA, store.get("runs/r/attempt-1/iter-3.ckpt", back).sha256(), "the object is unchanged");
+
+        // a plain put still replaces (a dataset pushed again needs that); putNew then refuses the first bytes
+        store.put("runs/r/attempt-1/iter-3.ckpt", other);
+        assertThrows(ObjectConflictException.class, () -> store.putNew("runs/r/attempt-1/iter-3.ckpt", first));
+        assertEquals(store.stat("runs/r/attempt-1/iter-3.ckpt").orElseThrow().sha256(),
+                store.get("runs/r/attempt-1/iter-3.ckpt", back).sha256());
+    }
+
+    @Test
     void missingObjectsAndBucketsNameWhatIsMissing() {
         MissingObjectException key = assertThrows(MissingObjectException.class,
                 () -> store.get("no/such.key", tmp.resolve("x")));

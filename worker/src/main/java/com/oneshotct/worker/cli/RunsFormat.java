@@ -79,6 +79,7 @@ final class RunsFormat {
             b.append("  (no attempt recorded)").append(NL);
         }
         List<List<String>> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (Map.Entry<Stage, List<StageAttempt>> e : d.stages().entrySet()) {
             for (StageAttempt a : e.getValue()) {
                 rows.add(List.of(a.attempt() == 1 ? e.getKey().sql() : "", "#" + a.attempt(),
@@ -87,9 +88,19 @@ final class RunsFormat {
                         a.endedAt() == null ? "" : seconds(Duration.between(a.startedAt(), a.endedAt())
                                 .toMillis() / 1000.0),
                         a.errorClass() == null ? "" : a.errorClass() + ": " + a.errorMessage()));
+                if (a.note() != null) {
+                    for (String line : a.note().split("\n")) {
+                        notes.add(e.getKey().sql() + " #" + a.attempt() + ": " + line);
+                    }
+                }
             }
         }
         indent(b, rows);
+        // the attempts' own accounts (a checkpoint skipped as corrupt, where training resumed), below the table so
+        // that a long line does not widen its columns
+        for (String n : notes) {
+            b.append("  note ").append(n).append(NL);
+        }
 
         b.append(NL).append(curve(d.curve()));
 

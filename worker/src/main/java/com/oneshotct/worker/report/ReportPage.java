@@ -120,7 +120,7 @@ public final class ReportPage {
             return;
         }
         b.append("<table id=\"attempts\">\n<tr><th>stage</th><th>attempt</th><th>worker</th><th>outcome</th>"
-                + "<th>error</th></tr>\n");
+                + "<th>error</th><th>note</th></tr>\n");
         for (StageAttempt a : attempts) {
             String error = a.errorClass() == null && a.errorMessage() == null ? ""
                     : (a.errorClass() == null ? "" : a.errorClass() + ": ") + (a.errorMessage() == null ? ""
@@ -131,6 +131,7 @@ public final class ReportPage {
             cell(b, a.workerIdentity());
             cell(b, a.running() ? "running" : a.outcome().sql());
             cell(b, error);
+            cell(b, a.note() == null ? "" : a.note());
             b.append("</tr>\n");
         }
         b.append("</table>\n");

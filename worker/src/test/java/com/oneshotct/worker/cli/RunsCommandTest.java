@@ -63,6 +63,12 @@ class RunsCommandTest {
                 AttemptEnd.failed(t.plusSeconds(2), "java.net.SocketException", "connection reset"));
         r.attempts().start(new AttemptStart("wf-one", Stage.FETCH_DATASET, 2, "cpu-2", "cpu-q", t.plusSeconds(5)));
         r.attempts().finish("wf-one", Stage.FETCH_DATASET, 2, AttemptEnd.succeeded(t.plusSeconds(9)));
+        r.attempts().start(new AttemptStart("wf-one", Stage.TRAIN, 1, "gpu-1", "gpu-q", t.plusSeconds(10)));
+        r.attempts().note("wf-one", Stage.TRAIN, 1, "skipped checkpoint of iteration 480 (id 9): object"
+                + " runs/wf-one/attempt-1/iter-480.ckpt is missing from the store");
+        r.attempts().note("wf-one", Stage.TRAIN, 1,
+                "resumed from runs/wf-one/attempt-1/iter-470.ckpt at iteration 470");
+        r.attempts().finish("wf-one", Stage.TRAIN, 1, AttemptEnd.succeeded(t.plusSeconds(14)));
         List<MetricPoint> curve = new ArrayList<>();
         IntStream.range(0, 50).forEach(i -> curve.add(new MetricPoint(i * 10, i / 10, "loss_total", 2.0 / (i + 1))));
         r.training().recordMetrics("wf-one", curve);
@@ -130,6 +136,10 @@ class RunsCommandTest {
         assertTrue(s.startsWith("run wf-one  succeeded"), s);
         assertTrue(s.contains("fetch_dataset  #1  failed     cpu-1 @ cpu-q  2026-03-01T10:00:00Z  2.0 s"
                 + "  java.net.SocketException: connection reset"), s);
+        // the train attempt's own account, one line per note line, under the table
+        assertTrue(s.contains("\n  note train #1: skipped checkpoint of iteration 480 (id 9): object"
+                + " runs/wf-one/attempt-1/iter-480.ckpt is missing from the store\n"
+                + "  note train #1: resumed from runs/wf-one/attempt-1/iter-470.ckpt at iteration 470\n"), s);
         assertTrue(s.contains("metric curve (50 points, 50 iterations; showing 20, --json has all)"), s);
         assertTrue(s.contains("latest  iter 490  attempt 1"), s);
         assertTrue(s.contains("accuracy 0.8000  weighted F1 0.8100  macro F1 0.7900"), s);
@@ -148,6 +158,10 @@ class RunsCommandTest {
         assertEquals("[[5,1,0],[0,4,2],[1,0,7]]",
                 d.get("evaluations").get(0).get("scores").get("confusionMatrix").toString());
         assertEquals("fetch_dataset", d.get("attempts").get(0).get("stage").asText());
+        assertTrue(d.get("attempts").get(0).get("note").isNull());
+        assertEquals("train", d.get("attempts").get(2).get("stage").asText());
+        assertTrue(d.get("attempts").get(2).get("note").asText().endsWith("\nresumed from"
+                + " runs/wf-one/attempt-1/iter-470.ckpt at iteration 470"), d.get("attempts").get(2).toString());
 
         assertEquals(0, runs("show", "wf-two", "--json"), err::toString);
         JsonNode two = JSON.readTree(out.toString());

@@ -41,11 +41,11 @@ final class HandMadeReport {
         Checkpoint k = new Checkpoint(7, NAME, 6, 1, "runs/x/attempt-1/iter-6.ckpt", "ab".repeat(32), 1234, t);
         List<StageAttempt> attempts = List.of(
                 new StageAttempt(NAME, Stage.FETCH_DATASET, 1, "cpu-1", "q", t, t.plusSeconds(1), Outcome.FAILED,
-                        "java.net.SocketException", "reset <b>by</b> peer & gone"),
+                        "java.net.SocketException", "reset <b>by</b> peer & gone", null),
                 new StageAttempt(NAME, Stage.FETCH_DATASET, 2, "cpu-1", "q", t, t.plusSeconds(2), Outcome.SUCCEEDED,
-                        null, null),
+                        null, null, null),
                 new StageAttempt(NAME, Stage.TRAIN, 1, "gpu-1", "q", t, t.plusSeconds(9), Outcome.SUCCEEDED, null,
-                        null));
+                        null, "started at iteration 0: the run has no checkpoint yet"));
         List<MetricPoint> curve = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
             curve.add(new MetricPoint(i, 0, "loss_total", 3.0 / i));

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * @param evalSplits splits the evaluate stage scores
  * @param modelName model the final checkpoint becomes a version of
  * @param parkTimeout how long a run whose stage exhausted its retries waits for {@code retryStage} / {@code abort}
- * @param heartbeatTimeout the training activity's heartbeat timeout
+ * @param heartbeatTimeout the training activity's heartbeat timeout: how soon a lost training worker is noticed;
+ *     fetch and evaluate use it too where it is shorter than their own (see {@link StageOptions})
  */
 public record PipelineInput(String dataset, String backbone, int imageSize, int iterations, int checkpointInterval,
         long seed, double lr, String device, String cpuQueue, String gpuQueue, List<String> evalSplits,

@@ -14,16 +14,26 @@ import java.time.Duration;
  * <table>
  * <caption>stages</caption>
  * <tr><th>stage</th><th>queue</th><th>start-to-close</th><th>heartbeat</th><th>backoff</th><th>attempts</th></tr>
- * <tr><td>registry writes</td><td>cpu</td><td>1 min</td><td>-</td><td>1 s .. 30 s</td><td>5</td></tr>
- * <tr><td>fetch dataset</td><td>cpu</td><td>30 min</td><td>2 min</td><td>2 s .. 1 min</td><td>5</td></tr>
+ * <tr><td>registry writes</td><td>cpu</td><td>30 s</td><td>-</td><td>1 s .. 30 s</td><td>5</td></tr>
+ * <tr><td>fetch dataset</td><td>cpu</td><td>30 min</td><td>2 min, or input if shorter</td><td>2 s .. 1 min</td>
+ *     <td>5</td></tr>
  * <tr><td>train</td><td>gpu</td><td>12 h</td><td>input (5 min)</td><td>5 s .. 5 min</td><td>5</td></tr>
- * <tr><td>evaluate</td><td>cpu</td><td>2 h</td><td>5 min</td><td>5 s .. 5 min</td><td>3</td></tr>
+ * <tr><td>evaluate</td><td>cpu</td><td>2 h</td><td>5 min, or input if shorter</td><td>5 s .. 5 min</td>
+ *     <td>3</td></tr>
  * </table>
+ *
+ * <p>The input's {@code heartbeatTimeout} is how soon a lost worker is noticed; fetch and evaluate take it too when
+ * it is shorter than their own, but never under {@link #MIN_STAGE_HEARTBEAT} (the fetch heartbeats every 5 s at
+ * most).
  */
 public final class StageOptions {
     public static final double BACKOFF = 2.0;
 
-    public static final Duration REGISTRY_TIMEOUT = Duration.ofMinutes(1);
+    /**
+     * Registry calls take milliseconds; this is how long a run waits for one whose worker died. Three times the
+     * connection pool's 10 s wait, so that a call failing on an unreachable database fails rather than times out.
+     */
+    public static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
     public static final int REGISTRY_ATTEMPTS = 5;
     public static final Duration FETCH_TIMEOUT = Duration.ofMinutes(30);
     public static final Duration FETCH_HEARTBEAT = Duration.ofMinutes(2);
@@ -34,6 +44,8 @@ public final class StageOptions {
     public static final Duration EVALUATE_TIMEOUT = Duration.ofHours(2);
     public static final Duration EVALUATE_HEARTBEAT = Duration.ofMinutes(5);
     public static final int EVALUATE_ATTEMPTS = 3;
+    /** The shortest heartbeat timeout fetch and evaluate take from the input. */
+    public static final Duration MIN_STAGE_HEARTBEAT = Duration.ofSeconds(10);
 
     private StageOptions() {}
 
@@ -50,7 +62,7 @@ public final class StageOptions {
         return ActivityOptions.newBuilder()
                 .setTaskQueue(in.cpuQueue())
                 .setStartToCloseTimeout(FETCH_TIMEOUT)
-                .setHeartbeatTimeout(FETCH_HEARTBEAT)
+                .setHeartbeatTimeout(heartbeat(FETCH_HEARTBEAT, in))
                 .setRetryOptions(retry(Duration.ofSeconds(2), Duration.ofMinutes(1), FETCH_ATTEMPTS))
                 .build();
     }
@@ -73,9 +85,16 @@ public final class StageOptions {
         return ActivityOptions.newBuilder()
                 .setTaskQueue(in.cpuQueue())
                 .setStartToCloseTimeout(EVALUATE_TIMEOUT)
-                .setHeartbeatTimeout(EVALUATE_HEARTBEAT)
+                .setHeartbeatTimeout(heartbeat(EVALUATE_HEARTBEAT, in))
                 .setRetryOptions(retry(Duration.ofSeconds(5), Duration.ofMinutes(5), EVALUATE_ATTEMPTS))
                 .build();
+    }
+
+    /** A stage's own heartbeat timeout, or the input's when that is shorter (not under MIN_STAGE_HEARTBEAT). */
+    static Duration heartbeat(Duration own, PipelineInput in) {
+        Duration wanted = in.heartbeatTimeout().compareTo(MIN_STAGE_HEARTBEAT) < 0
+                ? MIN_STAGE_HEARTBEAT : in.heartbeatTimeout();
+        return wanted.compareTo(own) < 0 ? wanted : own;
     }
 
     static RetryOptions retry(Duration first, Duration max, int attempts) {

@@ -37,6 +37,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +101,9 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         });
     }
 
+    /** Longest silence between heartbeats while the training thread is busy with a checkpoint. */
+    static final java.time.Duration KEEPALIVE = java.time.Duration.ofSeconds(2);
+
     private static final java.util.concurrent.Semaphore SLOT = new java.util.concurrent.Semaphore(1);
 
     private static void waitForSlot(Pulse pulse, TrainHeartbeat prior) {
@@ -154,7 +160,20 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 return new TrainResult(from, resumed.objectKey(), resumed.id(), from, false);
             }
             Loop loop = new Loop(r, attempt, epochSize, pulse, resumed);
-            int reached = trainer.run(loop, loop::stopping, files.outgoing(r.workflowId(), attempt));
+            int reached;
+            // writing and uploading a checkpoint takes seconds to minutes without an iteration in between: a timer
+            // re-sends the last heartbeat meanwhile, so a short heartbeat timeout does not declare a busy worker lost
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(t -> {
+                Thread th = new Thread(t, "train-keepalive-" + r.workflowId());
+                th.setDaemon(true);
+                return th;
+            });
+            try {
+                timer.scheduleWithFixedDelay(loop::keepalive, 1, 1, TimeUnit.SECONDS);
+                reached = trainer.run(loop, loop::stopping, files.outgoing(r.workflowId(), attempt));
+            } finally {
+                timer.shutdownNow();
+            }
             loop.flushMetrics();
             if (loop.stopCause != null) {
                 throw loop.stopCause;
@@ -230,11 +249,13 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         private final long started = System.nanoTime();
         private int firstIteration = -1;
         private long lastProgress;
-        private Map<String, Double> lastLosses = Map.of();
-        private int iteration;
-        String lastKey;
+        // read by the keepalive timer's thread too
+        private volatile Map<String, Double> lastLosses = Map.of();
+        private volatile int iteration;
+        private volatile long lastBeat = System.nanoTime();
+        volatile String lastKey;
         long lastId;
-        ActivityCompletionException stopCause;
+        volatile ActivityCompletionException stopCause;
 
         Loop(TrainRequest r, int attempt, int epochSize, Pulse pulse, Checkpoint resumed) {
             this.r = r;
@@ -312,7 +333,19 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             }
         }
 
-        private void beat() {
+        /** The keepalive timer's tick: re-sends the last heartbeat when none went out for {@link #KEEPALIVE}. */
+        void keepalive() {
+            try {
+                if (System.nanoTime() - lastBeat > KEEPALIVE.toNanos()) {
+                    beat();
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("run {}: keepalive heartbeat failed: {}", r.workflowId(), e.getMessage());
+            }
+        }
+
+        private synchronized void beat() {
+            lastBeat = System.nanoTime();
             try {
                 pulse.heartbeat(new TrainHeartbeat(iteration, lastKey, lastLosses));
             } catch (ActivityCompletionException e) {

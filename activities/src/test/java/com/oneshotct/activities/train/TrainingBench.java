@@ -54,6 +54,8 @@ final class TrainingBench implements AutoCloseable {
     final ObjectStore store;
     /** Upload requests the server received, by object key. */
     final Map<String, Integer> uploads = new ConcurrentHashMap<>();
+    /** Runs with the object key when the server starts receiving an upload (before storing it). */
+    volatile java.util.function.Consumer<String> onUpload = key -> { };
     private final Path dir;
 
     /** One worker host: its training activity and attempt log. */
@@ -125,12 +127,14 @@ final class TrainingBench implements AutoCloseable {
         @Override
         public PutObjectResponse putBlob(PutObjectRequest request, InputStream payload) {
             uploads.merge(request.key(), 1, Integer::sum);
+            onUpload.accept(request.key());
             return super.putBlob(request, payload);
         }
 
         @Override
         public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
             uploads.merge(request.key(), 1, Integer::sum);
+            onUpload.accept(request.key());
             return super.initiateMultipartUpload(request);
         }
     }

@@ -28,12 +28,13 @@ public final class FetchBench {
 
     /**
      * What to fetch: a synthetic dataset of {@code images} slices (segmentation and classification, train and test)
-     * at {@code size} px, fetched {@code rounds} times each way.
+     * at {@code size} px, fetched {@code rounds} times each way after {@code warmup} untimed rounds (the JIT, the
+     * connections).
      */
-    public record Options(int size, int images, int rounds) {
+    public record Options(int size, int images, int rounds, int warmup) {
         public Options {
-            if (rounds < 1 || images < 4) {
-                throw new IllegalArgumentException("bench fetch: --rounds must be >= 1 and --images >= 4");
+            if (rounds < 1 || images < 4 || warmup < 0) {
+                throw new IllegalArgumentException("bench fetch: --rounds must be >= 1, --images >= 4, --warmup >= 0");
             }
             if (size < SyntheticCt.Options.MIN_SIZE || size > SyntheticCt.Options.MAX_SIZE) {
                 throw new IllegalArgumentException("bench fetch: --size must be " + SyntheticCt.Options.MIN_SIZE
@@ -69,19 +70,19 @@ public final class FetchBench {
             bytes = Files.size(manifestFile) + manifest.files().stream().mapToLong(Manifest.Entry::size).sum();
             MinioClient client = MinioClient.builder().endpoint(c.endpoint()).credentials(c.accessKey(),
                     c.secretKey()).build();
-            for (int r = 1; r <= o.rounds(); r++) {
+            for (int r = 1 - o.warmup(); r <= o.rounds(); r++) {
                 Path cacheDir = s.dir().resolve("cache-" + r);
                 DatasetCache cache = new DatasetCache(cacheDir);
                 long t0 = System.nanoTime();
                 FetchedDataset f = cache.fetch(s.store(), DATASET);
-                cold.add((System.nanoTime() - t0) / 1e9);
+                double coldS = (System.nanoTime() - t0) / 1e9;
                 if (f.downloadedFiles() != manifest.files().size()) {
                     throw new IllegalStateException("a cold fetch downloaded " + f.downloadedFiles() + " of "
                             + manifest.files().size() + " files");
                 }
                 t0 = System.nanoTime();
                 FetchedDataset again = cache.fetch(s.store(), DATASET);
-                warm.add((System.nanoTime() - t0) / 1e9);
+                double warmS = (System.nanoTime() - t0) / 1e9;
                 if (again.downloadedFiles() != 0) {
                     throw new IllegalStateException("a warm fetch downloaded " + again.downloadedFiles() + " files");
                 }
@@ -94,12 +95,17 @@ public final class FetchBench {
                         got += Files.copy(in, plain.resolve(String.valueOf(i)));
                     }
                 }
-                minio.add((System.nanoTime() - t0) / 1e9);
+                double minioS = (System.nanoTime() - t0) / 1e9;
                 if (got != bytes) {
                     throw new IllegalStateException("the MinIO loop got " + got + " bytes, expected " + bytes);
                 }
-                progress.accept(String.format(Locale.ROOT, "round %d/%d: cold %.2f s, warm %.2f s, MinIO loop"
-                        + " %.2f s", r, o.rounds(), cold.get(r - 1), warm.get(r - 1), minio.get(r - 1)));
+                if (r >= 1) {
+                    cold.add(coldS);
+                    warm.add(warmS);
+                    minio.add(minioS);
+                }
+                progress.accept(String.format(Locale.ROOT, "%s: cold %.2f s, warm %.2f s, MinIO loop %.2f s",
+                        r < 1 ? "warm-up" : "round " + r + "/" + o.rounds(), coldS, warmS, minioS));
                 BenchStack.deleteTree(cacheDir);
                 BenchStack.deleteTree(plain);
             }

@@ -22,7 +22,7 @@ final class BenchFetchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--images", defaultValue = "48", description = "synthetic slices in the dataset (default ${DEFAULT-VALUE})")
+    @Option(names = "--images", defaultValue = "160", description = "synthetic slices in the dataset (default ${DEFAULT-VALUE})")
     int images;
 
     @Option(names = "--size", defaultValue = "512", description = "slice size in px (default ${DEFAULT-VALUE})")
@@ -31,12 +31,15 @@ final class BenchFetchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "fetches of each kind (default ${DEFAULT-VALUE})")
     int rounds;
 
+    @Option(names = "--warmup", defaultValue = "1", description = "untimed rounds first (default ${DEFAULT-VALUE})")
+    int warmup;
+
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        FetchBench.Result r = FetchBench.run(new FetchBench.Options(size, images, rounds),
+        FetchBench.Result r = FetchBench.run(new FetchBench.Options(size, images, rounds, warmup),
                 BenchOptions.progress(spec.commandLine().getErr()));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -58,6 +61,7 @@ final class BenchFetchCommand implements Callable<Integer> {
     private static ObjectNode toJson(FetchBench.Result r) {
         ObjectNode root = new ObjectMapper().createObjectNode().put("bench", "fetch")
                 .put("objects", r.objects()).put("bytes", r.bytes()).put("rounds", r.options().rounds())
+                .put("warmup", r.options().warmup())
                 .put("image_size", r.options().size()).put("cold_mb_s", r.coldMBps()).put("warm_mb_s", r.warmMBps());
         root.putObject("reference").put("what", "plain MinIO-client getObject loop over the same objects")
                 .put("mb_s", r.minioMBps());

@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
         description = {"Worker crashes on the embedded stack: worker JVMs (this jar) are killed with SIGKILL at a"
                 + " seeded random iteration past the first checkpoint and replaced at once. Prints the iterations"
                 + " redone per crash beside the checkpoint interval (at most one interval can be lost), and the"
-                + " seconds from the kill to training again beside its floor (heartbeat timeout + first retry"
-                + " backoff).",
+                + " seconds from the kill to the next attempt beside their bound (Temporal retries at most a heartbeat"
+                + " timeout after the last heartbeat it received, plus the first retry backoff) and to training"
+                + " again (the next attempt's first iteration finished).",
             "Progress goes to stderr, the table (or --json) to stdout."})
 final class BenchResumeCommand implements Callable<Integer> {
     @Spec
@@ -60,10 +61,10 @@ final class BenchResumeCommand implements Callable<Integer> {
         ResumeBench.Options o = new ResumeBench.Options(intervals, iterations, kills, seed, heartbeatTimeout, size,
                 threads);
         ResumeBench.Result r = ResumeBench.run(o, BenchOptions.progress(spec.commandLine().getErr()));
-        double floor = heartbeatTimeout.toMillis() / 1e3 + backoff();
+        double bound = heartbeatTimeout.toMillis() / 1e3 + backoff();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(r, floor)));
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(r, bound)));
         } else {
             out.printf(Locale.ROOT, "worker crashes (SIGKILL): %d iterations per run, heartbeat timeout %s%n",
                     iterations, heartbeatTimeout);
@@ -76,8 +77,9 @@ final class BenchResumeCommand implements Callable<Integer> {
             }
             r.meanRedoneByInterval().forEach((c, m) -> out.printf(Locale.ROOT,
                     "interval %d: %.2f iterations redone per crash (at most %d)%n", c, m, c));
-            out.printf(Locale.ROOT, "kill to training again: %.1f s on average; floor %.1f s (heartbeat timeout +"
-                    + " first retry backoff)%n", r.meanKillToTrainingS(), floor);
+            out.printf(Locale.ROOT, "kill to the next attempt: at most %.1f s (heartbeat timeout + first retry"
+                    + " backoff) plus dispatch; kill to training again (first iteration finished): %.1f s on"
+                    + " average%n", bound, r.meanKillToTrainingS());
         }
         out.flush();
         return r.trials().stream().allMatch(t -> "succeeded".equals(t.status())) ? 0 : 1;
@@ -88,7 +90,7 @@ final class BenchResumeCommand implements Callable<Integer> {
         return StageOptions.train(PipelineInput.defaults()).getRetryOptions().getInitialInterval().toMillis() / 1e3;
     }
 
-    private ObjectNode toJson(ResumeBench.Result r, double floor) {
+    private ObjectNode toJson(ResumeBench.Result r, double bound) {
         ObjectNode root = new ObjectMapper().createObjectNode().put("bench", "resume").put("iterations", iterations)
                 .put("heartbeat_timeout_s", heartbeatTimeout.toMillis() / 1e3).put("seed", seed)
                 .put("threads", threads);
@@ -103,8 +105,9 @@ final class BenchResumeCommand implements Callable<Integer> {
         ObjectNode redone = root.putObject("mean_redone_by_interval");
         r.meanRedoneByInterval().forEach((c, m) -> redone.put(String.valueOf(c), m));
         root.put("mean_kill_to_training_s", r.meanKillToTrainingS());
-        root.putObject("reference").put("what", "redone: at most the checkpoint interval; time: heartbeat timeout"
-                + " + the train stage's first retry backoff").put("kill_to_attempt_floor_s", floor);
+        root.putObject("reference").put("what", "redone: at most the checkpoint interval; kill to attempt: at most"
+                + " the heartbeat timeout (counted from the last heartbeat the server received) + the train stage's"
+                + " first retry backoff, plus dispatch").put("kill_to_attempt_bound_s", bound);
         return root;
     }
 }

@@ -52,6 +52,11 @@ class SecretsInLogsTest {
         // the connection pool printed its configuration, password field included (masked)
         assertTrue(log.contains("DEBUG com.zaxxer.hikari.HikariConfig"), "Hikari's DEBUG lines in the worker log");
         assertTrue(load.results().values().stream().allMatch(r -> "succeeded".equals(r.status())));
+        // the password was needed: the server refuses the worker role without it
+        java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                () -> java.sql.DriverManager.getConnection(load.stack().environment().get(DbConfig.URL_VAR),
+                        LoadRun.WORKER_ROLE, "not-" + load.dbPassword()).close());
+        assertEquals("28P01", refused.getSQLState(), refused.getMessage()); // invalid_password
         Map<String, String> texts = new LinkedHashMap<>();
         texts.put("worker output", log);
         texts.put("registry rows", registryText(load.admin()));

@@ -6,13 +6,14 @@ import com.oneshotct.activities.store.ObjectStore;
 import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
+import com.oneshotct.db.RegistryException;
 import com.oneshotct.worker.temporal.Clients;
 import com.oneshotct.worker.temporal.TemporalConfig;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
@@ -78,8 +79,8 @@ public final class WorkerRuntime implements AutoCloseable {
             } else {
                 try {
                     db.validate();
-                } catch (com.oneshotct.db.RegistryException e) {
-                    throw new com.oneshotct.db.RegistryException(e.getMessage() + " (" + MIGRATE_VAR + "=false: this"
+                } catch (RegistryException e) {
+                    throw new RegistryException(e.getMessage() + " (" + MIGRATE_VAR + "=false: this"
                             + " worker does not migrate; run `oneshot db migrate` as the schema owner first)", e);
                 }
             }

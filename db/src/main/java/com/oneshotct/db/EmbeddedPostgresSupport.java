@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -42,11 +43,15 @@ public final class EmbeddedPostgresSupport {
                     + name + "'");
         }
         DbConfig server = shared();
-        try (Connection c = shared.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            // CREATE DATABASE takes no bind parameters; the name was checked against a strict pattern above.
-            try (var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+        try (Connection c = shared.getPostgresDatabase().getConnection();
+                PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, name);
+            try (var rs = exists.executeQuery()) {
                 if (!rs.next()) {
-                    s.execute("CREATE DATABASE " + name);
+                    try (Statement s = c.createStatement()) {
+                        // CREATE DATABASE takes no bind parameters; the name matched a strict pattern above
+                        s.execute("CREATE DATABASE " + name);
+                    }
                 }
             }
         } catch (SQLException e) {

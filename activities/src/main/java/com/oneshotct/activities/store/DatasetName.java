@@ -12,7 +12,7 @@ public final class DatasetName {
     /** Throws IllegalArgumentException naming the rule when {@code name} breaks it; returns it otherwise. */
     public static String check(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("dataset name '" + name + "' must be 1-63 characters of a-z, 0-9,"
+            throw new IllegalArgumentException("dataset name '" + ObjectStore.printable(name) + "' must be 1-63 characters of a-z, 0-9,"
                     + " '.', '_' or '-', starting with a letter or digit");
         }
         return name;

@@ -282,7 +282,8 @@ public final class ObjectStore implements AutoCloseable {
         return null;
     }
 
-    private static String printable(String key) {
+    /** {@code text} fit for a message: control characters escaped (no forged log lines), at most 200 shown. */
+    static String printable(String key) {
         if (key == null) {
             return "null";
         }

@@ -124,9 +124,15 @@ class DatasetPushTest {
     void badNamesAndFoldersAreRefused() throws IOException {
         Path dir = tmp.resolve("ds");
         S3Fixture.writeDataset(dir, "five");
-        for (String bad : new String[] {"", "Upper", "-lead", "a/b", "a..b/", "x".repeat(64), "sp ace"}) {
+        for (String bad : new String[] {"", "Upper", "-lead", "a/b", "a..b/", "x".repeat(64), "sp ace", "..", ".",
+                "../x", "/abs", "x/../y", ".hidden", "\u00e9t\u00e9", "a\\b"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> push.push(dir, bad));
             assertTrue(e.getMessage().startsWith("dataset name '" + bad + "'"), e.getMessage());
+        }
+        for (String bad : new String[] {"a\nb", "nul\u0000", "tab\t"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> push.push(dir, bad));
+            assertTrue(e.getMessage().startsWith("dataset name '"), e.getMessage());
+            assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), "one line: " + e.getMessage());
         }
         push.push(dir, "x".repeat(63)); // the longest name allowed
         DataException missing = assertThrows(DataException.class, () -> push.push(tmp.resolve("nope"), "ok"));

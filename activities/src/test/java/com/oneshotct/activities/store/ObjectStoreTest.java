@@ -124,12 +124,20 @@ class ObjectStoreTest {
     @Test
     void badKeysAreRefusedBeforeAnyRequest() {
         String[] bad = {"", "/abs", "a/../b", "..", "a\\b", "a//b", "./a", "ctl\u0001x", "del\u007f",
-                "x".repeat(1025), "\u00e9".repeat(513)};
+                "x".repeat(1025), "\u00e9".repeat(513), "/", "a/..", "a/.", "../escape", "\\abs",
+                // a checkpoint key from a hostile workflow id, climbing into the datasets
+                "runs/../datasets/x/manifest.json", "line\nbreak", "tab\tkey", "nul\u0000", "c1\u0085"};
         for (String k : bad) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.put(k, new byte[0]),
                     () -> "key " + k);
             assertTrue(e.getMessage().startsWith("object key '"), e.getMessage());
+            // the message is one line: a key cannot forge log lines
+            assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> store.get(k, tmp.resolve("x")), () -> "get " + k);
+            assertThrows(IllegalArgumentException.class, () -> store.stat(k), () -> "stat " + k);
+            assertThrows(IllegalArgumentException.class, () -> store.delete(k), () -> "delete " + k);
         }
+        assertEquals(List.of(), store.list(""), "nothing reached the store");
         ObjectStore.checkKey("x".repeat(1024));
         ObjectStore.checkKey("datasets/name/"); // a prefix may end in '/'
         ObjectStore.checkKey("datasets/a b/\u00e9.png");

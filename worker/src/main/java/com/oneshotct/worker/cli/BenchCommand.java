@@ -15,8 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code oneshot bench}: measured figures beside the PyTorch reference, run in the same command. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.SegStep.class, BenchIterationCommand.class},
-        description = "Benchmarks, each beside its PyTorch reference on the same threads.")
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.SegStep.class, BenchIterationCommand.class,
+            BenchPipelineCommand.class, BenchFetchCommand.class, BenchResumeCommand.class},
+        description = "Benchmarks, each beside its reference, run in the same command: the model's against PyTorch on"
+                + " the same threads, the platform's (pipeline, fetch, resume) on the embedded stack.")
 public class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

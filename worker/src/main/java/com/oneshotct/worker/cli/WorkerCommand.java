@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Runs a Temporal worker for the training pipeline until stopped.",
             "Reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ONESHOT_DB_URL/USER/PASSWORD, ONESHOT_S3_ENDPOINT/ACCESS_KEY/"
-                    + "SECRET_KEY/BUCKET, ONESHOT_CACHE_DIR and ONESHOT_DEVICE from the environment."})
+                    + "SECRET_KEY/BUCKET, ONESHOT_CACHE_DIR, ONESHOT_DEVICE and ONESHOT_DB_MIGRATE (false: validate the"
+                    + " registry schema instead of migrating it) from the environment."})
 public final class WorkerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -84,6 +84,35 @@ class DeployFilesTest {
     }
 
     @Test
+    void workersUseTheLeastPrivilegedDatabaseRoleAndTheOwnerMigrates() throws IOException {
+        JsonNode services = YAML.readTree(DEPLOY.resolve("docker-compose.yml").toFile()).path("services");
+        for (String worker : List.of("worker-cpu", "worker-gpu")) {
+            JsonNode env = services.path(worker).path("environment");
+            assertEquals("oneshot_worker", env.path("ONESHOT_DB_USER").asText(), worker);
+            assertEquals("false", env.path("ONESHOT_DB_MIGRATE").asText(), worker + " does not migrate");
+        }
+        assertEquals("service_completed_successfully", services.path("worker-cpu").path("depends_on")
+                .path("registry-grants").path("condition").asText(), "workers start once the grants are made");
+        JsonNode migrate = services.path("registry-migrate");
+        assertEquals(List.of("db", "migrate"), List.of(migrate.path("command").get(0).asText(),
+                migrate.path("command").get(1).asText()));
+        assertEquals("oneshot_owner", migrate.path("environment").path("ONESHOT_DB_USER").asText());
+        String grants = services.path("registry-grants").path("command").toString();
+        assertTrue(grants.contains("oneshot_owner") && grants.contains("worker-grants.sql"), grants);
+        assertEquals("service_completed_successfully", services.path("registry-grants").path("depends_on")
+                .path("registry-migrate").path("condition").asText());
+        String volumes = services.path("registry-db").path("volumes").toString();
+        assertTrue(volumes.contains("/docker-entrypoint-initdb.d/"), "the roles are made on the first start");
+        for (String file : List.of("roles.sql", "worker-grants.sql", "init-registry.sh")) {
+            assertTrue(Files.isRegularFile(DEPLOY.resolve("sql").resolve(file)), file);
+        }
+        assertTrue(Files.isExecutable(DEPLOY.resolve("sql/init-registry.sh")), "the init script is executable");
+        JsonNode config = one(DEPLOY.resolve("k8s/config.yaml")).path("data");
+        assertEquals("oneshot_worker", config.path("ONESHOT_DB_USER").asText());
+        assertEquals("false", config.path("ONESHOT_DB_MIGRATE").asText());
+    }
+
+    @Test
     void theImageRunsAsNonRootAndStartsTheWorker() throws IOException {
         String docker = Files.readString(DEPLOY.resolve("Dockerfile"));
         List<String> users = new ArrayList<>();

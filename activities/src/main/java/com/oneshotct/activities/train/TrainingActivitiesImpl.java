@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,9 +122,33 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     /** The activity's body without Temporal: {@code attempt} numbers checkpoint keys, {@code prior} is the last
      *  heartbeat of an earlier attempt (or null). */
     public TrainResult train(TrainRequest r, int attempt, TrainHeartbeat prior, Pulse pulse) {
-        // heartbeat through the slow start (dataset, model, resume) too, re-sending the last details so that a
-        // crash before the first new checkpoint still leaves them for the next attempt
+        // Loading a resumed checkpoint, and writing and uploading one, take seconds to minutes with no iteration in
+        // between: a timer heartbeats meanwhile (the last details again), so a short heartbeat timeout does not
+        // declare a busy worker lost. Until the loop runs it re-sends the prior details; then the loop's.
         TrainHeartbeat keep = prior != null ? prior : new TrainHeartbeat(0, null, Map.of());
+        AtomicReference<Runnable> tick = new AtomicReference<>(() -> pulse.heartbeat(keep));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(t -> {
+            Thread th = new Thread(t, "train-keepalive-" + r.workflowId());
+            th.setDaemon(true);
+            return th;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                tick.get().run();
+            } catch (RuntimeException e) {
+                // a cancellation reaches the training thread through its own heartbeats
+                LOG.debug("run {}: keepalive heartbeat failed: {}", r.workflowId(), e.getMessage());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        try {
+            return train(r, attempt, prior, keep, pulse, tick);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private TrainResult train(TrainRequest r, int attempt, TrainHeartbeat prior, TrainHeartbeat keep, Pulse pulse,
+            AtomicReference<Runnable> tick) {
         pulse.heartbeat(keep);
         TrainConfig config;
         try {
@@ -160,20 +185,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 return new TrainResult(from, resumed.objectKey(), resumed.id(), from, false);
             }
             Loop loop = new Loop(r, attempt, epochSize, pulse, resumed);
-            int reached;
-            // writing and uploading a checkpoint takes seconds to minutes without an iteration in between: a timer
-            // re-sends the last heartbeat meanwhile, so a short heartbeat timeout does not declare a busy worker lost
-            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(t -> {
-                Thread th = new Thread(t, "train-keepalive-" + r.workflowId());
-                th.setDaemon(true);
-                return th;
-            });
-            try {
-                timer.scheduleWithFixedDelay(loop::keepalive, 1, 1, TimeUnit.SECONDS);
-                reached = trainer.run(loop, loop::stopping, files.outgoing(r.workflowId(), attempt));
-            } finally {
-                timer.shutdownNow();
-            }
+            tick.set(loop::keepalive);
+            int reached = trainer.run(loop, loop::stopping, files.outgoing(r.workflowId(), attempt));
             loop.flushMetrics();
             if (loop.stopCause != null) {
                 throw loop.stopCause;

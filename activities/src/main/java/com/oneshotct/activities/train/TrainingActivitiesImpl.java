@@ -185,7 +185,15 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 return new TrainResult(from, resumed.objectKey(), resumed.id(), from, false);
             }
             Loop loop = new Loop(r, attempt, epochSize, pulse, resumed);
-            tick.set(loop::keepalive);
+            // until its first iteration the loop has nothing newer to say than the start's details
+            Runnable start = tick.get();
+            tick.set(() -> {
+                if (loop.started()) {
+                    loop.keepalive();
+                } else {
+                    start.run();
+                }
+            });
             int reached = trainer.run(loop, loop::stopping, files.outgoing(r.workflowId(), attempt));
             loop.flushMetrics();
             if (loop.stopCause != null) {
@@ -260,7 +268,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         private final Pulse pulse;
         private final List<MetricPoint> pending = new ArrayList<>();
         private final long started = System.nanoTime();
-        private int firstIteration = -1;
+        private volatile int firstIteration = -1;
         private long lastProgress;
         // read by the keepalive timer's thread too
         private volatile Map<String, Double> lastLosses = Map.of();
@@ -279,6 +287,11 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 lastKey = resumed.objectKey();
                 lastId = resumed.id();
             }
+        }
+
+        /** Whether an iteration has finished in this attempt. */
+        boolean started() {
+            return firstIteration >= 0;
         }
 
         boolean stopping() {

@@ -154,7 +154,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         try {
             config = TrainConfig.builder().optBackbone(r.backbone()).optImageSize(r.imageSize())
                     .optIterations(r.iterations()).optSeed(r.seed()).optLr(r.lr())
-                    .optCheckpointInterval(r.checkpointInterval()).build();
+                    .optCheckpointInterval(r.checkpointInterval()).optSegWarmup(r.segWarmup()).build();
         } catch (IllegalArgumentException e) {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_CONFIG);
         }

@@ -88,6 +88,7 @@ public final class Checkpoint {
         t.put("beta2", tc.beta2());
         t.put("eps", tc.eps());
         t.put("checkpointInterval", tc.checkpointInterval());
+        t.put("segWarmup", tc.segWarmup());
         h.put("s2Weights", trainer.net().s2Weights().name());
         h.put("iteration", trainer.iteration());
         h.put("samplerState", trainer.samplerState());

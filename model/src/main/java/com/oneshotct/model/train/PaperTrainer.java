@@ -33,6 +33,14 @@ import java.util.random.RandomGenerator;
  * +infinity, so the classification branch never sees the s2 heads' random init once training starts); under
  * {@link S2Weights#OWN} nothing is copied.
  *
+ * <p>Segmentation warm-up ({@link TrainConfig#segWarmup()}): during the first iterations only the segmentation step
+ * runs (the classification image is still drawn, so the sampler's sequence does not depend on the warm-up). The
+ * classification branch sees the image only through the 16 RoIs the s2 heads pick and normalises their features
+ * across those RoIs (attention BatchNorm with batch statistics), so what is common to the whole image does not
+ * reach the LSTMs: with an untrained detector the RoIs land anywhere and the classification loss stays at the
+ * class prior (measured on the synthetic data, see ClassificationLearningTest). A warm-up lets the detector put the
+ * RoIs on lesions first.
+ *
  * <p>Everything an iteration depends on is state a {@link Checkpoint} stores: weights (with BatchNorm running
  * statistics), the optimiser's moments and step counts, the iteration, the sampler's and the steps' random states,
  * and the previous segmentation loss. Deterministic for a seed on CPU at a fixed thread count.
@@ -46,7 +54,7 @@ public final class PaperTrainer {
     /** Progress callbacks, on the training thread. */
     public interface Listener {
         /** After iteration {@code iteration} (1-based) of {@code total}: the five segmentation losses, their sum
-         *  ({@link #SEGMENTATION}) and the {@link #CLASSIFICATION} loss. */
+         *  ({@link #SEGMENTATION}) and the {@link #CLASSIFICATION} loss (absent during a segmentation warm-up). */
         void iteration(int iteration, int total, Map<String, Float> losses);
 
         /** After a checkpoint was written. */
@@ -136,7 +144,9 @@ public final class PaperTrainer {
         }
         previousSegLoss = seg;
         losses.put(SEGMENTATION, seg);
-        losses.put(CLASSIFICATION, clsStep.run(c.load(), c.label()));
+        if (iteration >= config.segWarmup()) {
+            losses.put(CLASSIFICATION, clsStep.run(c.load(), c.label()));
+        }
         iteration++;
         return losses;
     }

@@ -17,9 +17,12 @@ import com.oneshotct.model.nn.ModelConfig;
  * @param beta2 Adam's second-moment decay
  * @param eps Adam's denominator epsilon
  * @param checkpointInterval a checkpoint every this many iterations (0: only at the end or on stop)
+ * @param segWarmup the first this many iterations run the segmentation step only (0, the paper: none). The
+ *     classification branch reads the RoIs the detector places; while the detector is untrained they are noise
+ *     and the classification step does not learn (see {@link PaperTrainer})
  */
 public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long seed, double lr, double weightDecay,
-        double beta1, double beta2, double eps, int checkpointInterval) {
+        double beta1, double beta2, double eps, int checkpointInterval, int segWarmup) {
     /**
      * Limits against absurd requests, the same as the pipeline input's, so a request that bypasses it (the
      * training activity called directly, {@code oneshot train}) meets them too: 2048 px is four times a CT slice's
@@ -62,6 +65,9 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         if (checkpointInterval < 0) {
             throw bad("checkpointInterval", "must be at least 0, got " + checkpointInterval);
         }
+        if (segWarmup < 0) {
+            throw bad("segWarmup", "must be at least 0, got " + segWarmup);
+        }
     }
 
     public static Builder builder() {
@@ -76,11 +82,13 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
     /**
      * The fields that decide what an iteration computes, in a fixed textual form (for the checkpoint's config
      * hash). {@code iterations} and {@code checkpointInterval} are left out: they say when to stop and save, not
-     * what iteration k does, so a run may be resumed with a longer horizon.
+     * what iteration k does, so a run may be resumed with a longer horizon. {@code segWarmup} appears only when
+     * set, so checkpoints written before it existed keep their hash.
      */
     public String canonical() {
         return "backbone=" + backbone.name() + ";imageSize=" + imageSize + ";seed=" + seed + ";lr=" + lr
-                + ";weightDecay=" + weightDecay + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps;
+                + ";weightDecay=" + weightDecay + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps
+                + (segWarmup == 0 ? "" : ";segWarmup=" + segWarmup);
     }
 
     private static IllegalArgumentException bad(String field, String problem) {
@@ -99,6 +107,7 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         private double beta2 = 0.999;
         private double eps = 1e-8;
         private int checkpointInterval = 0;
+        private int segWarmup = 0;
 
         private Builder() {}
 
@@ -154,10 +163,15 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
             return this;
         }
 
+        public Builder optSegWarmup(int v) {
+            segWarmup = v;
+            return this;
+        }
+
         /** The config; a bad field is an {@link IllegalArgumentException} that names it. */
         public TrainConfig build() {
             return new TrainConfig(backbone, imageSize, iterations, seed, lr, weightDecay, beta1, beta2, eps,
-                    checkpointInterval);
+                    checkpointInterval, segWarmup);
         }
     }
 }

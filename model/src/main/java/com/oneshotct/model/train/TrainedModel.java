@@ -66,6 +66,7 @@ public record TrainedModel(TrainConfig config, OneShotNet net, int iteration, St
                     .optBetas(t.path("beta1").asDouble(), t.path("beta2").asDouble())
                     .optEps(t.path("eps").asDouble())
                     .optCheckpointInterval(t.path("checkpointInterval").asInt())
+                    .optSegWarmup(t.path("segWarmup").asInt(0))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new DataException(file, "checkpoint header: " + e.getMessage(), e);

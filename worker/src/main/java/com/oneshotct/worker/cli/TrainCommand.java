@@ -70,6 +70,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Iterations between checkpoints (default ${DEFAULT-VALUE})")
     int interval;
 
+    @Option(names = "--seg-warmup", defaultValue = "0", paramLabel = "N", description = {"Run only the segmentation"
+            + " step for the first N iterations (default ${DEFAULT-VALUE}, the paper). The classification branch"
+            + " reads the RoIs the detector places; from an untrained detector it does not learn."})
+    int segWarmup;
+
     @Option(names = "--resume", description = "Continue from FILE if it exists (same settings required).")
     boolean resume;
 
@@ -84,7 +89,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainConfig config = TrainConfig.builder().optBackbone(backbone).optImageSize(size).optIterations(iterations)
-                .optLr(lr).optWeightDecay(weightDecay).optSeed(seed).optCheckpointInterval(interval).build();
+                .optLr(lr).optWeightDecay(weightDecay).optSeed(seed).optCheckpointInterval(interval)
+                .optSegWarmup(segWarmup).build();
         if (Files.exists(out) && !resume) {
             throw new IllegalArgumentException(out + " exists: pass --resume to continue it, or choose another --out");
         }
@@ -142,9 +148,13 @@ public final class TrainCommand implements Callable<Integer> {
             int reached = trainer.run(new PaperTrainer.Listener() {
                 @Override
                 public void iteration(int iteration, int total, Map<String, Float> losses) {
-                    log.append(iteration, losses);
-                    bar.update(iteration, total, start, String.format(Locale.ROOT, "seg %.3f cls %.3f",
-                            losses.get(PaperTrainer.SEGMENTATION), losses.get(PaperTrainer.CLASSIFICATION)));
+                    Map<String, Float> row = new java.util.LinkedHashMap<>(losses);
+                    Float cls = row.get(PaperTrainer.CLASSIFICATION);
+                    row.put(PaperTrainer.CLASSIFICATION, cls); // an empty cell during a warm-up keeps the column
+                    log.append(iteration, row);
+                    bar.update(iteration, total, start, String.format(Locale.ROOT, "seg %.3f cls %s",
+                            losses.get(PaperTrainer.SEGMENTATION),
+                            cls == null ? "-" : String.format(Locale.ROOT, "%.3f", cls)));
                 }
 
                 @Override

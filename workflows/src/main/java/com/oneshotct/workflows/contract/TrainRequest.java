@@ -13,6 +13,7 @@ package com.oneshotct.workflows.contract;
  * @param seed the run's seed
  * @param lr Adam learning rate
  * @param device {@code cpu} or {@code gpu} / {@code gpu:N}
+ * @param segWarmup the first this many iterations run the segmentation step only (absent in older requests: 0)
  */
 public record TrainRequest(String workflowId, String dataset, String datasetId, String backbone, int imageSize,
-        int iterations, int checkpointInterval, long seed, double lr, String device) {}
+        int iterations, int checkpointInterval, long seed, double lr, String device, int segWarmup) {}

@@ -36,10 +36,12 @@ import java.util.regex.Pattern;
  * @param parkTimeout how long a run whose stage exhausted its retries waits for {@code retryStage} / {@code abort}
  * @param heartbeatTimeout the training activity's heartbeat timeout: how soon a lost training worker is noticed;
  *     fetch and evaluate use it too where it is shorter than their own (see {@link StageOptions})
+ * @param segWarmup the first this many iterations run the segmentation step only (0, the paper: none; see the
+ *     model's {@code TrainConfig})
  */
 public record PipelineInput(String dataset, String backbone, int imageSize, int iterations, int checkpointInterval,
         long seed, double lr, String device, String cpuQueue, String gpuQueue, List<String> evalSplits,
-        String modelName, Duration parkTimeout, Duration heartbeatTimeout) {
+        String modelName, Duration parkTimeout, Duration heartbeatTimeout, int segWarmup) {
 
     public static final List<String> BACKBONES =
             List.of("resnet18", "resnet34", "resnext50_32x4d", "resnext101_32x8d");
@@ -56,7 +58,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
 
     static final Set<String> FIELDS = new LinkedHashSet<>(List.of("dataset", "backbone", "imageSize",
             "iterations", "checkpointInterval", "seed", "lr", "device", "cpuQueue", "gpuQueue", "evalSplits",
-            "modelName", "parkTimeout", "heartbeatTimeout"));
+            "modelName", "parkTimeout", "heartbeatTimeout", "segWarmup"));
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -68,7 +70,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
     /** Every field at its default: what {@code {}} means. */
     public static PipelineInput defaults() {
         return new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, DEFAULT_LR, "cpu", "oneshot-cpu",
-                "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5));
+                "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0);
     }
 
     /**
@@ -114,11 +116,12 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         Duration parkTimeout = r.duration("parkTimeout", d.parkTimeout, Duration.ofSeconds(1), Duration.ofDays(366));
         Duration heartbeatTimeout =
                 r.duration("heartbeatTimeout", d.heartbeatTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
+        int segWarmup = r.integer("segWarmup", d.segWarmup, 0, MAX_ITERATIONS);
         if (!r.problems().isEmpty()) {
             throw new IllegalArgumentException("pipeline input: " + String.join("; ", r.problems()));
         }
         return new PipelineInput(dataset, backbone, imageSize, iterations, checkpointInterval, seed, lr, device,
-                cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout, heartbeatTimeout);
+                cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout, heartbeatTimeout, segWarmup);
     }
 
     /**
@@ -142,17 +145,19 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         o.put("modelName", modelName);
         o.put("parkTimeout", parkTimeout.toString());
         o.put("heartbeatTimeout", heartbeatTimeout.toString());
+        o.put("segWarmup", segWarmup);
         return o;
     }
 
     /**
      * The canonical text of the fields that decide what training produces; {@link #configHash()} hashes it. The
      * learning rate is written with {@link Double#toHexString} because it is exact and, unlike
-     * {@link Double#toString}, did not change between JDK releases.
+     * {@link Double#toString}, did not change between JDK releases. {@code segWarmup} is there only when set, so
+     * runs from before it keep their hash.
      */
     public String configText() {
         return "backbone=" + backbone + "\nimageSize=" + imageSize + "\nseed=" + seed + "\nlr="
-                + Double.toHexString(lr) + "\n";
+                + Double.toHexString(lr) + "\n" + (segWarmup == 0 ? "" : "segWarmup=" + segWarmup + "\n");
     }
 
     /** SHA-256 (lower-case hex) of {@link #configText()}: two runs share checkpoints only if these are equal. */

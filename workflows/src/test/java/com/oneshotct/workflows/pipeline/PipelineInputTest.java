@@ -31,7 +31,7 @@ class PipelineInputTest {
     void emptyObjectNullAndNothingAllMeanEveryDefault() {
         PipelineInput d = PipelineInput.parse(json("{}"));
         assertEquals(new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, 1e-4, "cpu", "oneshot-cpu",
-                "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5)), d);
+                "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0), d);
         assertEquals(d, PipelineInput.parse(null));
         assertEquals(d, PipelineInput.parse(NullNode.instance));
         assertEquals(d, PipelineInput.parse(json("{\"iterations\": null}")), "a JSON null takes the default");
@@ -43,11 +43,11 @@ class PipelineInputTest {
                 {"dataset": "cncb.v2", "backbone": "resnext50_32x4d", "imageSize": 512, "iterations": 10000000,
                  "checkpointInterval": 250, "seed": -3, "lr": 1e-5, "device": "gpu:1", "cpuQueue": "cpu-a",
                  "gpuQueue": "gpu-b", "evalSplits": ["val", "test"], "modelName": "OneShot-X",
-                 "parkTimeout": "P2D", "heartbeatTimeout": "PT30S"}""";
+                 "parkTimeout": "P2D", "heartbeatTimeout": "PT30S", "segWarmup": 40}""";
         PipelineInput in = PipelineInput.parse(json(full));
         assertEquals(new PipelineInput("cncb.v2", "resnext50_32x4d", 512, 10_000_000, 250, -3, 1e-5, "gpu:1",
-                "cpu-a", "gpu-b", List.of("val", "test"), "OneShot-X", Duration.ofDays(2), Duration.ofSeconds(30)),
-                in);
+                "cpu-a", "gpu-b", List.of("val", "test"), "OneShot-X", Duration.ofDays(2), Duration.ofSeconds(30),
+                40), in);
         assertEquals(in, PipelineInput.parse(in.toJson()));
         assertEquals(in, PipelineInput.parse(new TextNode(in.toJson().toString())), "as a string holding JSON");
         assertEquals(List.copyOf(PipelineInput.FIELDS), toList(in.toJson().fieldNames()), "every field, in order");
@@ -115,7 +115,7 @@ class PipelineInputTest {
         String same = "{\"iterations\": 9, \"dataset\": \"other\", \"device\": \"gpu\", \"evalSplits\": [\"val\"]}";
         assertEquals(d.configHash(), PipelineInput.parse(json(same)).configHash());
         for (String changed : List.of("{\"seed\": 2}", "{\"lr\": 1e-5}", "{\"imageSize\": 160}",
-                "{\"backbone\": \"resnet34\"}")) {
+                "{\"backbone\": \"resnet34\"}", "{\"segWarmup\": 1}")) {
             assertNotEquals(d.configHash(), PipelineInput.parse(json(changed)).configHash(), changed);
         }
         // with lr 1e-5 ((1e-5).hex() = 0x1.4f8b588e368f1p-17), sha256sum gives:

@@ -49,9 +49,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * shared dataset; training takes one slot per worker, so the runs queue for it.
  */
 public final class LoadRun implements ParameterResolver {
-    public static final int RUNS = 16;
+    public static final int RUNS = 8;
     /** One iteration each: training is serial per worker and costs about 10 s (an iteration, a 244 MB checkpoint
-     *  written, hashed and uploaded) on a loaded 2-core machine, so every iteration more adds 16 of those. */
+     *  written, hashed and uploaded) on a loaded 2-core machine, so every iteration more adds one of those per run. */
     public static final int ITERATIONS = 1;
     public static final String DATASET = "load-data";
     public static final String WORKER_ROLE = "oneshot_worker";

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * fetch, once in training after the first checkpoint, once in evaluation, each at a delay drawn from a seed (printed;
  * {@code -Doneshot.kill.seed=N} replays a schedule, as far as timing allows). After each kill a new worker process
  * starts on the same host folders. The run must end as an uninterrupted one does, and no training attempt may start
- * from zero once a checkpoint exists: each says where it started in its attempt record.
+ * from zero once a checkpoint exists: each says where it started in its attempt record. Finally an uninterrupted run
+ * with the same input on the last worker must end with the same weights, Adam moments and step counts, byte for
+ * byte: a training resumed from a checkpoint continues exactly.
  */
 class KillLoopTest {
     private static final String RUN = "kill-run";
@@ -105,7 +107,14 @@ class KillLoopTest {
                 for (Checkpoint c : cks) {
                     assertEquals(c.sha256(), store.stat(c.objectKey()).orElseThrow().sha256(), c.objectKey());
                 }
-                trainingNeverRestartedFromZero(registry.attempts().attempts(RUN), cks);
+                boolean resumed = trainingNeverRestartedFromZero(registry.attempts().attempts(RUN), cks);
+                happened.add("training resumed from a checkpoint: " + resumed);
+
+                PipelineResult reference = WorkerJvms.startRun(services.client(), RUN + "-reference", INPUT)
+                        .getResult(6, TimeUnit.MINUTES, PipelineResult.class);
+                assertEquals("succeeded", reference.status(), reference.message());
+                CheckpointEntries.assertSameState(store, result.checkpoint().objectKey(),
+                        reference.checkpoint().objectKey(), tmp);
             } finally {
                 System.out.println("KillLoopTest seed " + seed + ":\n  " + String.join("\n  ", happened));
                 WorkerJvms.stop(worker);
@@ -116,10 +125,12 @@ class KillLoopTest {
     /**
      * Every train attempt that got as far as loading a checkpoint said where it started. One that began after a
      * checkpoint was recorded resumed from that checkpoint or a later one, and wrote no checkpoint at or before it.
+     * Returns whether some attempt resumed from a checkpoint.
      */
-    private static void trainingNeverRestartedFromZero(List<StageAttempt> attempts, List<Checkpoint> cks) {
+    private static boolean trainingNeverRestartedFromZero(List<StageAttempt> attempts, List<Checkpoint> cks) {
         List<StageAttempt> train = attempts.stream().filter(a -> a.stage() == Stage.TRAIN).toList();
         assertFalse(train.isEmpty());
+        boolean resumed = false;
         for (StageAttempt a : train) {
             int existing = cks.stream().filter(c -> c.createdAt().isBefore(a.startedAt()))
                     .mapToInt(Checkpoint::iteration).max().orElse(0);
@@ -132,11 +143,13 @@ class KillLoopTest {
             }
             String first = a.note().split("\n")[0];
             Matcher m = RESUMED.matcher(first);
+            boolean isResume = m.find();
+            resumed |= isResume;
             if (existing == 0) {
-                assertTrue(m.find() || first.startsWith("started at iteration 0"), a.note());
+                assertTrue(isResume || first.startsWith("started at iteration 0"), a.note());
                 continue;
             }
-            assertTrue(m.find(), "train attempt " + a.attempt() + " began after checkpoint " + existing
+            assertTrue(isResume, "train attempt " + a.attempt() + " began after checkpoint " + existing
                     + " existed, yet: " + a.note());
             int from = Integer.parseInt(m.group(2));
             assertTrue(from >= existing, "attempt " + a.attempt() + " resumed from " + from + ", but " + existing
@@ -144,6 +157,7 @@ class KillLoopTest {
             assertTrue(own.stream().allMatch(i -> i > from), "attempt " + a.attempt() + " resumed from " + from
                     + " and wrote " + own);
         }
+        return resumed;
     }
 
     /** Waits until {@code stage} of the run has begun (for training: until it recorded a checkpoint). */

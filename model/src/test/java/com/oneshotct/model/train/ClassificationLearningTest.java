@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link TrainConfig#segWarmup()}).
  *
  * <p>Too long for the suite (see the README, "Learning"): runs with {@code -Doneshot.learning=true}; iterations,
- * warm-up and learning rate can be changed with {@code -Doneshot.learning.iterations}, {@code .warmup}, {@code .lr}.
+ * warm-up, learning rate, the accuracy asked for and the classification training slices can be changed with
+ * {@code -Doneshot.learning.iterations}, {@code .warmup}, {@code .lr}, {@code .accuracy}, {@code .slices}.
  */
 class ClassificationLearningTest {
     private static final int SIZE = 256;
@@ -41,7 +42,8 @@ class ClassificationLearningTest {
         int warmup = Integer.getInteger("oneshot.learning.warmup", 250);
         double lr = Double.parseDouble(System.getProperty("oneshot.learning.lr", "1e-4"));
         double minAccuracy = Double.parseDouble(System.getProperty("oneshot.learning.accuracy", "0.9"));
-        new SyntheticCt(SyntheticCt.Options.defaults().withSeed(5).withSize(SIZE).withCounts(12, 6, 60, 30))
+        int slices = Integer.getInteger("oneshot.learning.slices", 60);
+        new SyntheticCt(SyntheticCt.Options.defaults().withSeed(5).withSize(SIZE).withCounts(12, 6, slices, 30))
                 .write(dir, line -> { });
         CtDataset data = CtDataset.open(dir);
         List<SegmentationItem> seg = data.segmentation().stream().filter(i -> i.split().equals("train")).toList();

@@ -55,70 +55,16 @@ final class JavaText {
         return Math.min(i + 1, src.length());
     }
 
+    /** A look at one character outside literals, with the bracket depth before it; true stops the walk. */
+    private interface Step {
+        boolean at(int index, char c, int depth);
+    }
+
     /**
-     * The arguments of the call whose opening parenthesis is at {@code open}, trimmed; {@code end[0]} receives the
-     * index just past the closing parenthesis.
+     * Walks {@code src} from {@code from}, skipping literals and counting brackets, until {@code step} answers true;
+     * returns that index, or the length of {@code src} if it never does.
      */
-    static List<String> arguments(String src, int open, int[] end) {
-        List<String> args = new ArrayList<>();
-        int depth = 0;
-        int from = open + 1;
-        int i = open;
-        while (i < src.length()) {
-            char c = src.charAt(i);
-            if (c == '"' || c == '\'') {
-                i = literalEnd(src, i);
-                continue;
-            }
-            if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-                if (depth == 0) {
-                    String last = src.substring(from, i).trim();
-                    if (!last.isEmpty() || !args.isEmpty()) {
-                        args.add(last);
-                    }
-                    end[0] = i + 1;
-                    return args;
-                }
-            } else if (c == ',' && depth == 1) {
-                args.add(src.substring(from, i).trim());
-                from = i + 1;
-            }
-            i++;
-        }
-        throw new IllegalArgumentException("unbalanced call at offset " + open);
-    }
-
-    /** The operands of a top-level {@code +} chain (one operand when there is no top-level {@code +}). */
-    static List<String> operands(String expr) {
-        List<String> out = new ArrayList<>();
-        int depth = 0;
-        int from = 0;
-        int i = 0;
-        while (i < expr.length()) {
-            char c = expr.charAt(i);
-            if (c == '"' || c == '\'') {
-                i = literalEnd(expr, i);
-                continue;
-            }
-            if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == '+' && depth == 0) {
-                out.add(expr.substring(from, i).trim());
-                from = i + 1;
-            }
-            i++;
-        }
-        out.add(expr.substring(from).trim());
-        return out;
-    }
-
-    /** Index just past the statement that contains {@code from}: the next {@code ;} outside brackets and literals. */
-    static int statementEnd(String src, int from) {
+    private static int walk(String src, int from, Step step) {
         int depth = 0;
         int i = from;
         while (i < src.length()) {
@@ -127,15 +73,66 @@ final class JavaText {
                 i = literalEnd(src, i);
                 continue;
             }
+            if (step.at(i, c, depth)) {
+                return i;
+            }
             if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}') {
                 depth--;
-            } else if (c == ';' && depth <= 0) {
-                return i + 1;
             }
             i++;
         }
         return src.length();
+    }
+
+    private static boolean closes(char c) {
+        return c == ')' || c == ']' || c == '}';
+    }
+
+    /**
+     * The arguments of the call whose opening parenthesis is at {@code open}, trimmed; {@code end[0]} receives the
+     * index just past the closing parenthesis.
+     */
+    static List<String> arguments(String src, int open, int[] end) {
+        List<String> args = new ArrayList<>();
+        int[] from = {open + 1};
+        int close = walk(src, open, (i, c, depth) -> {
+            if (c == ',' && depth == 1) {
+                args.add(src.substring(from[0], i).trim());
+                from[0] = i + 1;
+            }
+            return closes(c) && depth == 1;
+        });
+        if (close == src.length()) {
+            throw new IllegalArgumentException("unbalanced call at offset " + open);
+        }
+        String last = src.substring(from[0], close).trim();
+        if (!last.isEmpty() || !args.isEmpty()) {
+            args.add(last);
+        }
+        end[0] = close + 1;
+        return args;
+    }
+
+    /** The operands of a top-level {@code +} chain (one operand when there is no top-level {@code +}). */
+    static List<String> operands(String expr) {
+        List<String> out = new ArrayList<>();
+        int[] from = {0};
+        walk(expr, 0, (i, c, depth) -> {
+            if (c == '+' && depth == 0) {
+                out.add(expr.substring(from[0], i).trim());
+                from[0] = i + 1;
+            }
+            return false;
+        });
+        out.add(expr.substring(from[0]).trim());
+        return out;
+    }
+
+    /** Index just past the statement that contains {@code from}: the next {@code ;} outside brackets and literals. */
+    static int statementEnd(String src, int from) {
+        int semicolon = walk(src, from, (i, c, depth) -> c == ';' && depth <= 0);
+        return semicolon == src.length() ? semicolon : semicolon + 1;
     }
 }

@@ -35,11 +35,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>Segmentation warm-up ({@link TrainConfig#segWarmup()}): during the first iterations only the segmentation step
  * runs (the classification image is still drawn, so the sampler's sequence does not depend on the warm-up). The
- * classification branch sees the image only through the 16 RoIs the s2 heads pick and normalises their features
- * across those RoIs (attention BatchNorm with batch statistics), so what is common to the whole image does not
- * reach the LSTMs: with an untrained detector the RoIs land anywhere and the classification loss stays at the
- * class prior (measured on the synthetic data, see ClassificationLearningTest). A warm-up lets the detector put the
- * RoIs on lesions first.
+ * classification branch sees the image only through the 16 RoIs the s2 heads pick: with an untrained detector they
+ * land anywhere and the classification loss stays at the class prior (measured on the synthetic data; README,
+ * "Learning"). A warm-up lets the detector put the RoIs on lesions first.
  *
  * <p>Everything an iteration depends on is state a {@link Checkpoint} stores: weights (with BatchNorm running
  * statistics), the optimiser's moments and step counts, the iteration, the sampler's and the steps' random states,

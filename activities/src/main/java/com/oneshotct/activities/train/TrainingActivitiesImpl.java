@@ -154,7 +154,10 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         try {
             config = TrainConfig.builder().optBackbone(r.backbone()).optImageSize(r.imageSize())
                     .optIterations(r.iterations()).optSeed(r.seed()).optLr(r.lr())
-                    .optCheckpointInterval(r.checkpointInterval()).optSegWarmup(r.segWarmup()).build();
+                    .optCheckpointInterval(r.checkpointInterval()).optSegWarmup(r.segWarmup())
+                    // requests from before these fields carry 0 and null: the paper's values
+                    .optClsBatch(r.clsBatch() == 0 ? 1 : r.clsBatch())
+                    .optBnMode(r.bnMode() == null ? "BATCH_STATS" : r.bnMode()).build();
         } catch (IllegalArgumentException e) {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_CONFIG);
         }

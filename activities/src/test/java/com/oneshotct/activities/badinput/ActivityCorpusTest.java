@@ -176,7 +176,8 @@ class ActivityCorpusTest {
         Path held = Files.createDirectories(w.workDir.resolve("checkpoints")).resolve(sha + ".ckpt");
         Files.move(file, held);
 
-        TrainRequest r = new TrainRequest(wf, DATASET, null, "resnet34", 64, 10, 5, 1, 1e-4, "cpu", 0);
+        TrainRequest r = new TrainRequest(wf, DATASET, null, "resnet34", 64, 10, 5, 1, 1e-4, "cpu", 0, 1,
+                "BATCH_STATS");
         ApplicationFailure f = failure(() -> w.training.train(r, 2, null, PULSE));
         assertEquals(List.of(key), registry.training().checkpoints(wf).stream().map(Checkpoint::objectKey).toList(),
                 "no checkpoint recorded");

@@ -42,10 +42,16 @@ public final class AttentionHead extends NetBlock {
         negative = addChildBlock("neg_classifier_attn", new Classifier(channels, CLASSIFIER_HIDDEN, classes));
     }
 
-    /** FPN width, three image classes, the configuration's BatchNorm settings (reference: batch statistics). */
+    /**
+     * FPN width, three image classes, the configuration's BatchNorm settings (reference: batch statistics). Under
+     * {@link BnMode#TRAIN_BATCH_EVAL_RUNNING} the attention BatchNorm keeps batch statistics: its batch is the 16
+     * RoIs of one image in training and at inference alike, and running statistics (an average over images) would
+     * hand the LSTMs, at inference only, the per-image level that training normalised away.
+     */
     public static AttentionHead of(ModelConfig config) {
+        BnMode mode = config.bnMode() == BnMode.TRAIN_BATCH_EVAL_RUNNING ? BnMode.BATCH_STATS : config.bnMode();
         return new AttentionHead(config.fpnChannels(), ImageClass.values().length, config.bnEps(),
-                config.bnMomentum(), config.bnMode());
+                config.bnMomentum(), mode);
     }
 
     public AttentionLayer attention() {

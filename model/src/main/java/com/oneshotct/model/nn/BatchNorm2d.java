@@ -70,7 +70,7 @@ public final class BatchNorm2d extends NetBlock {
         NDArray mean = ps.getValue(runningMean, x.getDevice(), training);
         NDArray var = ps.getValue(runningVar, x.getDevice(), training);
         float djlMomentum = 1f - momentum;
-        if (mode == BnMode.RUNNING_STATS) {
+        if (mode == BnMode.RUNNING_STATS || (mode == BnMode.TRAIN_BATCH_EVAL_RUNNING && !training)) {
             return BatchNorm.batchNorm(x, mean, var, w, b, 1, djlMomentum, eps, false).singletonOrThrow();
         }
         if (training) {

@@ -15,5 +15,13 @@ public enum BnMode {
      */
     BATCH_STATS,
     /** Normalise with the running statistics; never update them (PyTorch's eval mode, or a frozen BatchNorm). */
-    RUNNING_STATS
+    RUNNING_STATS,
+    /**
+     * PyTorch's ordinary train/eval switch: with {@code training = true}, normalise with the batch's statistics and
+     * update the running ones; otherwise normalise with the running statistics. For training from random weights
+     * with several images per classification step ({@code TrainConfig.clsBatch}): the statistics of one image
+     * (batch statistics at batch 1) erase every image-level mean at every layer, and neither this network nor a
+     * plain PyTorch ResNet18 then learns the synthetic classes (README, "Learning").
+     */
+    TRAIN_BATCH_EVAL_RUNNING
 }

@@ -89,6 +89,8 @@ public final class Checkpoint {
         t.put("eps", tc.eps());
         t.put("checkpointInterval", tc.checkpointInterval());
         t.put("segWarmup", tc.segWarmup());
+        t.put("clsBatch", tc.clsBatch());
+        t.put("bnMode", tc.bnMode().name());
         h.put("s2Weights", trainer.net().s2Weights().name());
         h.put("iteration", trainer.iteration());
         h.put("samplerState", trainer.samplerState());

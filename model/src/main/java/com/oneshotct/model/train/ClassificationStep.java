@@ -2,6 +2,7 @@ package com.oneshotct.model.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -63,22 +64,48 @@ public final class ClassificationStep {
 
     /** Trains on one image of class {@code label}; returns the classification loss. */
     public float run(GreyImage image, ImageClass label) {
+        return run(List.of(image), List.of(label));
+    }
+
+    /**
+     * Trains on a batch of images: one backbone pass over all of them (its BatchNorm sees the batch), then each
+     * image's own proposals, 16 s2 boxes, RoI mask features and attention pass; the loss is the images' mean. One
+     * image is exactly {@link #run(GreyImage, ImageClass)}. Returns the (mean) classification loss.
+     */
+    public float run(List<GreyImage> images, List<ImageClass> labels) {
+        if (images.isEmpty() || images.size() != labels.size()) {
+            throw new IllegalArgumentException("a classification step needs one label per image, got "
+                    + images.size() + " images and " + labels.size() + " labels");
+        }
         int size = net.config().imageSize();
+        int n = images.size();
         float loss;
         try (NDManager step = manager.newSubManager()) {
-            NDArray x = preprocess.apply(step, image).expandDims(0);
+            NDList batch = new NDList(n);
+            for (GreyImage image : images) {
+                batch.add(preprocess.apply(step, image));
+            }
+            NDArray x = n == 1 ? batch.get(0).expandDims(0) : NDArrays.stack(batch);
             NDArray anchorsHere = anchors.duplicate();
             anchorsHere.attach(step);
             adam.zeroGradients(params);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray features = net.features(ps, x, true);
-                NDArray detached = features.stopGradient();
-                detached.attach(step);
-                NDList rpn = net.rpnHead(ps, detached, false);
-                NDArray props = proposals.filter(rpn.get(0), rpn.get(1), anchorsHere, size, size).get(0);
-                S2Branch.Result roi = s2.apply(ps, features, props, false);
-                AttentionHead.Output out = net.classify(ps, roi.features(), true);
-                NDArray total = AttentionHead.loss(out.logits(), label);
+                NDArray total = null;
+                for (int i = 0; i < n; i++) {
+                    NDArray one = n == 1 ? features : features.get(i).expandDims(0);
+                    NDArray detached = one.stopGradient();
+                    detached.attach(step);
+                    NDList rpn = net.rpnHead(ps, detached, false);
+                    NDArray props = proposals.filter(rpn.get(0), rpn.get(1), anchorsHere, size, size).get(0);
+                    S2Branch.Result roi = s2.apply(ps, one, props, false);
+                    AttentionHead.Output out = net.classify(ps, roi.features(), true);
+                    NDArray l = AttentionHead.loss(out.logits(), labels.get(i));
+                    total = total == null ? l : total.add(l);
+                }
+                if (n > 1) {
+                    total = total.div(n);
+                }
                 gc.backward(total);
                 loss = total.getFloat();
             }

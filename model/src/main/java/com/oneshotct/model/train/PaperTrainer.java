@@ -33,6 +33,9 @@ import java.util.random.RandomGenerator;
  * +infinity, so the classification branch never sees the s2 heads' random init once training starts); under
  * {@link S2Weights#OWN} nothing is copied.
  *
+ * <p>With {@link TrainConfig#clsBatch()} above 1 the iteration draws that many classification images (the first
+ * where a batch of one would draw its image, the others after it) and runs them as one classification step.
+ *
  * <p>Segmentation warm-up ({@link TrainConfig#segWarmup()}): during the first iterations only the segmentation step
  * runs (the classification image is still drawn, so the sampler's sequence does not depend on the warm-up). The
  * classification branch sees the image only through the 16 RoIs the s2 heads pick: with an untrained detector they
@@ -92,10 +95,12 @@ public final class PaperTrainer {
      */
     public PaperTrainer(TrainConfig config, OneShotNet net, NDManager manager, List<SegmentationItem> segmentation,
             List<ClassificationItem> classification) {
-        if (net.config().backbone() != config.backbone() || net.config().imageSize() != config.imageSize()) {
+        if (net.config().backbone() != config.backbone() || net.config().imageSize() != config.imageSize()
+                || net.config().bnMode() != config.bnMode()) {
             throw new IllegalArgumentException("the network is " + net.config().backbone() + " at "
-                    + net.config().imageSize() + " px, the train config says " + config.backbone() + " at "
-                    + config.imageSize() + " px");
+                    + net.config().imageSize() + " px with BatchNorm " + net.config().bnMode()
+                    + ", the train config says " + config.backbone() + " at " + config.imageSize() + " px with "
+                    + config.bnMode());
         }
         if (segmentation.isEmpty() || classification.isEmpty()) {
             throw new IllegalArgumentException("training needs segmentation and classification images, got "
@@ -132,6 +137,10 @@ public final class PaperTrainer {
         GradMode.offOnThisThread();
         SegmentationItem s = segmentation.get(SplitMix64.below(sampler, segmentation.size()));
         ClassificationItem c = classification.get(SplitMix64.below(sampler, classification.size()));
+        List<ClassificationItem> batch = new java.util.ArrayList<>(List.of(c));
+        for (int i = 1; i < config.clsBatch(); i++) {
+            batch.add(classification.get(SplitMix64.below(sampler, classification.size())));
+        }
         Map<String, Float> losses = new LinkedHashMap<>(segStep.run(s.load()));
         float seg = 0;
         for (float v : losses.values()) {
@@ -143,7 +152,8 @@ public final class PaperTrainer {
         previousSegLoss = seg;
         losses.put(SEGMENTATION, seg);
         if (iteration >= config.segWarmup()) {
-            losses.put(CLASSIFICATION, clsStep.run(c.load(), c.label()));
+            losses.put(CLASSIFICATION, clsStep.run(batch.stream().map(ClassificationItem::load).toList(),
+                    batch.stream().map(ClassificationItem::label).toList()));
         }
         iteration++;
         return losses;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import com.oneshotct.model.nn.BnMode;
 import com.oneshotct.model.data.Instance;
 import com.oneshotct.model.data.InstanceMask;
 import com.oneshotct.model.data.Preprocess;
@@ -88,7 +89,9 @@ public final class SegmentationStep {
             anchorsHere.attach(step);
             adam.zeroGradients(params);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray features = net.features(ps, image, true);
+                // one image is no batch to take BatchNorm statistics from: under TRAIN_BATCH_EVAL_RUNNING it
+                // normalises with the running statistics (as at inference), which only classification batches move
+                NDArray features = net.features(ps, image, net.config().bnMode() != BnMode.TRAIN_BATCH_EVAL_RUNNING);
                 NDList rpn = net.rpnHead(ps, features, true);
                 NDArray props = proposals.filter(rpn.get(0), rpn.get(1), anchorsHere, size, size).get(0);
                 NDList losses = rpnLoss.compute(Proposals.flattenObjectness(rpn.get(0)),

@@ -1,5 +1,6 @@
 package com.oneshotct.model.train;
 
+import com.oneshotct.model.nn.BnMode;
 import com.oneshotct.model.nn.BodyArch;
 import com.oneshotct.model.nn.ModelConfig;
 
@@ -20,9 +21,17 @@ import com.oneshotct.model.nn.ModelConfig;
  * @param segWarmup the first this many iterations run the segmentation step only (0, the paper: none). The
  *     classification branch reads the RoIs the detector places; while the detector is untrained they are noise
  *     and the classification step does not learn (see {@link PaperTrainer})
+ * @param clsBatch images per classification step (1, the paper). More than one runs the backbone on all of them at
+ *     once, so its BatchNorm sees a real batch; each image keeps its own 16 RoIs and attention pass, and the loss is
+ *     their mean. The segmentation step stays at one image
+ * @param bnMode the statistics BatchNorm normalises with ({@link BnMode#BATCH_STATS}, the reference's);
+ *     {@link BnMode#TRAIN_BATCH_EVAL_RUNNING} goes with {@code clsBatch} above 1 when training from random weights
  */
 public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long seed, double lr, double weightDecay,
-        double beta1, double beta2, double eps, int checkpointInterval, int segWarmup) {
+        double beta1, double beta2, double eps, int checkpointInterval, int segWarmup, int clsBatch, BnMode bnMode) {
+    /** More images than this in one classification step would not fit a GPU at 512 px anyway. */
+    public static final int MAX_CLS_BATCH = 64;
+
     /**
      * Limits against absurd requests, the same as the pipeline input's, so a request that bypasses it (the
      * training activity called directly, {@code oneshot train}) meets them too: 2048 px is four times a CT slice's
@@ -68,27 +77,33 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         if (segWarmup < 0) {
             throw bad("segWarmup", "must be at least 0, got " + segWarmup);
         }
+        if (clsBatch < 1 || clsBatch > MAX_CLS_BATCH) {
+            throw bad("clsBatch", "must be 1.." + MAX_CLS_BATCH + ", got " + clsBatch);
+        }
+        if (bnMode == null) {
+            throw bad("bnMode", "must be set; known: " + java.util.Arrays.toString(BnMode.values()));
+        }
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The network configuration of this training: the reference's, with this backbone and image size. */
+    /** The network configuration of this training: the reference's, with this backbone, image size and BN mode. */
     public ModelConfig modelConfig() {
-        return ModelConfig.builder().optBackbone(backbone).optImageSize(imageSize).build();
+        return ModelConfig.builder().optBackbone(backbone).optImageSize(imageSize).optBnMode(bnMode).build();
     }
 
     /**
      * The fields that decide what an iteration computes, in a fixed textual form (for the checkpoint's config
      * hash). {@code iterations} and {@code checkpointInterval} are left out: they say when to stop and save, not
-     * what iteration k does, so a run may be resumed with a longer horizon. {@code segWarmup} appears only when
-     * set, so checkpoints written before it existed keep their hash.
+     * what iteration k does, so a run may be resumed with a longer horizon. {@code segWarmup} and {@code clsBatch}
+     * appear only when not the paper's, so checkpoints written before they existed keep their hash.
      */
     public String canonical() {
         return "backbone=" + backbone.name() + ";imageSize=" + imageSize + ";seed=" + seed + ";lr=" + lr
                 + ";weightDecay=" + weightDecay + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps
-                + (segWarmup == 0 ? "" : ";segWarmup=" + segWarmup);
+                + (segWarmup == 0 ? "" : ";segWarmup=" + segWarmup) + (clsBatch == 1 ? "" : ";clsBatch=" + clsBatch);
     }
 
     private static IllegalArgumentException bad(String field, String problem) {
@@ -108,6 +123,8 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         private double eps = 1e-8;
         private int checkpointInterval = 0;
         private int segWarmup = 0;
+        private int clsBatch = 1;
+        private BnMode bnMode = BnMode.BATCH_STATS;
 
         private Builder() {}
 
@@ -168,10 +185,30 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
             return this;
         }
 
+        public Builder optClsBatch(int v) {
+            clsBatch = v;
+            return this;
+        }
+
+        public Builder optBnMode(BnMode v) {
+            bnMode = v;
+            return this;
+        }
+
+        /** By name ({@code BATCH_STATS}, ...); an unknown name is an error naming the known. */
+        public Builder optBnMode(String name) {
+            try {
+                bnMode = BnMode.valueOf(name);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw bad("bnMode", "unknown '" + name + "'; known: " + java.util.Arrays.toString(BnMode.values()));
+            }
+            return this;
+        }
+
         /** The config; a bad field is an {@link IllegalArgumentException} that names it. */
         public TrainConfig build() {
             return new TrainConfig(backbone, imageSize, iterations, seed, lr, weightDecay, beta1, beta2, eps,
-                    checkpointInterval, segWarmup);
+                    checkpointInterval, segWarmup, clsBatch, bnMode);
         }
     }
 }

@@ -67,6 +67,8 @@ public record TrainedModel(TrainConfig config, OneShotNet net, int iteration, St
                     .optEps(t.path("eps").asDouble())
                     .optCheckpointInterval(t.path("checkpointInterval").asInt())
                     .optSegWarmup(t.path("segWarmup").asInt(0))
+                    .optClsBatch(t.path("clsBatch").asInt(1))
+                    .optBnMode(t.path("bnMode").asText("BATCH_STATS"))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new DataException(file, "checkpoint header: " + e.getMessage(), e);

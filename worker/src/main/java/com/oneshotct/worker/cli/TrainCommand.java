@@ -75,6 +75,15 @@ public final class TrainCommand implements Callable<Integer> {
             + " reads the RoIs the detector places; from an untrained detector it does not learn."})
     int segWarmup;
 
+    @Option(names = "--cls-batch", defaultValue = "1", paramLabel = "N", description = {"Images per classification"
+            + " step (default ${DEFAULT-VALUE}, the paper); the backbone runs on them together."})
+    int clsBatch;
+
+    @Option(names = "--bn-mode", defaultValue = "BATCH_STATS", paramLabel = "MODE", description = {"BatchNorm"
+            + " statistics: BATCH_STATS (default, the reference: each batch's own, also at inference), RUNNING_STATS,"
+            + " TRAIN_BATCH_EVAL_RUNNING (PyTorch's train/eval; with --cls-batch above 1, for random weights)."})
+    String bnMode;
+
     @Option(names = "--resume", description = "Continue from FILE if it exists (same settings required).")
     boolean resume;
 
@@ -90,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         TrainConfig config = TrainConfig.builder().optBackbone(backbone).optImageSize(size).optIterations(iterations)
                 .optLr(lr).optWeightDecay(weightDecay).optSeed(seed).optCheckpointInterval(interval)
-                .optSegWarmup(segWarmup).build();
+                .optSegWarmup(segWarmup).optClsBatch(clsBatch).optBnMode(bnMode).build();
         if (Files.exists(out) && !resume) {
             throw new IllegalArgumentException(out + " exists: pass --resume to continue it, or choose another --out");
         }

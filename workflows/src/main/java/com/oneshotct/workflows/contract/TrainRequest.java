@@ -14,6 +14,9 @@ package com.oneshotct.workflows.contract;
  * @param lr Adam learning rate
  * @param device {@code cpu} or {@code gpu} / {@code gpu:N}
  * @param segWarmup the first this many iterations run the segmentation step only (absent in older requests: 0)
+ * @param clsBatch images per classification step (absent in older requests: 0, read as 1)
+ * @param bnMode BatchNorm statistics by name (absent in older requests: null, read as BATCH_STATS)
  */
 public record TrainRequest(String workflowId, String dataset, String datasetId, String backbone, int imageSize,
-        int iterations, int checkpointInterval, long seed, double lr, String device, int segWarmup) {}
+        int iterations, int checkpointInterval, long seed, double lr, String device, int segWarmup,
+        int clsBatch, String bnMode) {}

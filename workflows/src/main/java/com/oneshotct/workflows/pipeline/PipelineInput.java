@@ -38,10 +38,14 @@ import java.util.regex.Pattern;
  *     fetch and evaluate use it too where it is shorter than their own (see {@link StageOptions})
  * @param segWarmup the first this many iterations run the segmentation step only (0, the paper: none; see the
  *     model's {@code TrainConfig})
+ * @param clsBatch images per classification step (1, the paper)
+ * @param bnMode BatchNorm statistics: {@code BATCH_STATS} (the reference), {@code RUNNING_STATS} or
+ *     {@code TRAIN_BATCH_EVAL_RUNNING} (PyTorch's train/eval switch, for {@code clsBatch} above 1)
  */
 public record PipelineInput(String dataset, String backbone, int imageSize, int iterations, int checkpointInterval,
         long seed, double lr, String device, String cpuQueue, String gpuQueue, List<String> evalSplits,
-        String modelName, Duration parkTimeout, Duration heartbeatTimeout, int segWarmup) {
+        String modelName, Duration parkTimeout, Duration heartbeatTimeout, int segWarmup, int clsBatch,
+        String bnMode) {
 
     public static final List<String> BACKBONES =
             List.of("resnet18", "resnet34", "resnext50_32x4d", "resnext101_32x8d");
@@ -49,6 +53,8 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
     public static final int MAX_IMAGE_SIZE = 2048;
     /** The network's single feature map has stride 32, so the input side must divide by it. */
     public static final int IMAGE_STRIDE = 32;
+    public static final int MAX_CLS_BATCH = 64;
+    public static final List<String> BN_MODES = List.of("BATCH_STATS", "RUNNING_STATS", "TRAIN_BATCH_EVAL_RUNNING");
 
     /**
      * The paper trains with 1e-5; the default is ten times larger because the demo's short synthetic runs (tens of
@@ -58,7 +64,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
 
     static final Set<String> FIELDS = new LinkedHashSet<>(List.of("dataset", "backbone", "imageSize",
             "iterations", "checkpointInterval", "seed", "lr", "device", "cpuQueue", "gpuQueue", "evalSplits",
-            "modelName", "parkTimeout", "heartbeatTimeout", "segWarmup"));
+            "modelName", "parkTimeout", "heartbeatTimeout", "segWarmup", "clsBatch", "bnMode"));
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -70,7 +76,8 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
     /** Every field at its default: what {@code {}} means. */
     public static PipelineInput defaults() {
         return new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, DEFAULT_LR, "cpu", "oneshot-cpu",
-                "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0);
+                "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0, 1,
+                "BATCH_STATS");
     }
 
     /**
@@ -117,11 +124,13 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         Duration heartbeatTimeout =
                 r.duration("heartbeatTimeout", d.heartbeatTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         int segWarmup = r.integer("segWarmup", d.segWarmup, 0, MAX_ITERATIONS);
+        int clsBatch = r.integer("clsBatch", d.clsBatch, 1, MAX_CLS_BATCH);
+        String bnMode = r.choice("bnMode", d.bnMode, BN_MODES);
         if (!r.problems().isEmpty()) {
             throw new IllegalArgumentException("pipeline input: " + String.join("; ", r.problems()));
         }
         return new PipelineInput(dataset, backbone, imageSize, iterations, checkpointInterval, seed, lr, device,
-                cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout, heartbeatTimeout, segWarmup);
+                cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout, heartbeatTimeout, segWarmup, clsBatch, bnMode);
     }
 
     /**
@@ -146,18 +155,22 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         o.put("parkTimeout", parkTimeout.toString());
         o.put("heartbeatTimeout", heartbeatTimeout.toString());
         o.put("segWarmup", segWarmup);
+        o.put("clsBatch", clsBatch);
+        o.put("bnMode", bnMode);
         return o;
     }
 
     /**
      * The canonical text of the fields that decide what training produces; {@link #configHash()} hashes it. The
      * learning rate is written with {@link Double#toHexString} because it is exact and, unlike
-     * {@link Double#toString}, did not change between JDK releases. {@code segWarmup} is there only when set, so
-     * runs from before it keep their hash.
+     * {@link Double#toString}, did not change between JDK releases. {@code segWarmup}, {@code clsBatch} and {@code bnMode}
+     * are there only when not the paper's, so runs from before them keep their hash.
      */
     public String configText() {
         return "backbone=" + backbone + "\nimageSize=" + imageSize + "\nseed=" + seed + "\nlr="
-                + Double.toHexString(lr) + "\n" + (segWarmup == 0 ? "" : "segWarmup=" + segWarmup + "\n");
+                + Double.toHexString(lr) + "\n" + (segWarmup == 0 ? "" : "segWarmup=" + segWarmup + "\n")
+                + (clsBatch == 1 ? "" : "clsBatch=" + clsBatch + "\n")
+                + (bnMode.equals("BATCH_STATS") ? "" : "bnMode=" + bnMode + "\n");
     }
 
     /** SHA-256 (lower-case hex) of {@link #configText()}: two runs share checkpoints only if these are equal. */

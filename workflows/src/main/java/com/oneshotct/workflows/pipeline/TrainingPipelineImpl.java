@@ -186,7 +186,8 @@ public class TrainingPipelineImpl implements TrainingPipeline {
             return latestCheckpoint();
         }
         TrainRequest request = new TrainRequest(id, in.dataset(), data.datasetId(), in.backbone(), in.imageSize(),
-                in.iterations(), in.checkpointInterval(), in.seed(), in.lr(), in.device(), in.segWarmup());
+                in.iterations(), in.checkpointInterval(), in.seed(), in.lr(), in.device(), in.segWarmup(),
+                in.clsBatch(), in.bnMode());
         TrainingActivities trainer = Workflow.newActivityStub(TrainingActivities.class, StageOptions.train(in));
         tracker.passStarted();
         CancellationScope scope = Workflow.newCancellationScope(

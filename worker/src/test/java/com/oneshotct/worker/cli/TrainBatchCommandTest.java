@@ -1,0 +1,58 @@
+package com.oneshotct.worker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.oneshotct.model.data.SyntheticCt;
+import com.oneshotct.model.nn.BnMode;
+import com.oneshotct.model.train.TrainConfig;
+import com.oneshotct.model.train.TrainedModel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code train --cls-batch N --bn-mode MODE}: recorded in the checkpoint; a bad value is refused, naming it. */
+class TrainBatchCommandTest {
+    @TempDir
+    Path dir;
+
+    private int train(StringWriter err, String... extra) {
+        String[] base = {"--data", dir.resolve("data").toString(), "--backbone", "resnet18", "--size", "64",
+            "--iterations", "1", "--lr", "1e-4", "--out", dir.resolve("b.ckpt").toString()};
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
+                .toArray(String[]::new);
+        CommandLine cli = new CommandLine(new TrainCommand());
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler((ex, c, p) -> {
+            err.write(ex.getMessage());
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    @Test
+    void batchAndBatchNormModeReachTheCheckpoint() throws Exception {
+        new SyntheticCt(SyntheticCt.Options.defaults().withSize(64).withCounts(2, 1, 3, 1))
+                .write(dir.resolve("data"), l -> { });
+        StringWriter bad = new StringWriter();
+        assertEquals(2, train(bad, "--cls-batch", "0"));
+        assertTrue(bad.toString().contains("clsBatch"), bad.toString());
+        StringWriter badMode = new StringWriter();
+        assertEquals(2, train(badMode, "--bn-mode", "frozen"));
+        assertTrue(badMode.toString().contains("frozen") && badMode.toString().contains("TRAIN_BATCH_EVAL_RUNNING"),
+                badMode.toString());
+        assertFalse(Files.exists(dir.resolve("b.ckpt")), "a refused request writes nothing");
+
+        StringWriter err = new StringWriter();
+        assertEquals(0, train(err, "--cls-batch", "2", "--bn-mode", "TRAIN_BATCH_EVAL_RUNNING"), err.toString());
+        TrainConfig c = TrainedModel.config(dir.resolve("b.ckpt"));
+        assertEquals(2, c.clsBatch());
+        assertEquals(BnMode.TRAIN_BATCH_EVAL_RUNNING, c.bnMode());
+    }
+}

@@ -36,29 +36,28 @@ class ClsBatchTest {
         }
     }
 
-    @Test
-    void batchLossIsTheMeanOfItsImagesWhenBatchNormDoesNotMix(@TempDir Path dir) {
+    /** First-step losses under {@code mode}: {images 0 and 1 as one batch, image 0 alone, image 1 alone}. */
+    private static float[] batchAndSingles(Path dir, BnMode mode) {
         TrainData data = new TrainData(dir);
-        // running statistics: no image's normalisation depends on another, so the batch changes nothing but the mean
-        TrainConfig c = TrainData.tiny().optBnMode(BnMode.RUNNING_STATS).build();
+        TrainConfig c = TrainData.tiny().optBnMode(mode).build();
         ClassificationItem a = data.classification.get(0);
         ClassificationItem b = data.classification.get(1);
-        float both = firstLoss(c, List.of(a, b));
-        float la = firstLoss(c, List.of(a));
-        float lb = firstLoss(c, List.of(b));
-        assertNotEquals(la, lb, "two different images should not give the same loss");
-        assertEquals((la + lb) / 2, both, 1e-5, "batch loss vs the mean of " + la + " and " + lb);
+        return new float[] {firstLoss(c, List.of(a, b)), firstLoss(c, List.of(a)), firstLoss(c, List.of(b))};
+    }
+
+    @Test
+    void batchLossIsTheMeanOfItsImagesWhenBatchNormDoesNotMix(@TempDir Path dir) {
+        // running statistics: no image's normalisation depends on another, so the batch changes nothing but the mean
+        float[] l = batchAndSingles(dir, BnMode.RUNNING_STATS);
+        assertNotEquals(l[1], l[2], "two different images should not give the same loss");
+        assertEquals((l[1] + l[2]) / 2, l[0], 1e-5, "batch loss vs the mean of " + l[1] + " and " + l[2]);
     }
 
     @Test
     void underBatchStatisticsTheImagesShareTheNormalisation(@TempDir Path dir) {
-        TrainData data = new TrainData(dir);
-        TrainConfig c = TrainData.tiny().optBnMode(BnMode.TRAIN_BATCH_EVAL_RUNNING).build();
-        ClassificationItem a = data.classification.get(0);
-        ClassificationItem b = data.classification.get(1);
-        float both = firstLoss(c, List.of(a, b));
-        float mean = (firstLoss(c, List.of(a)) + firstLoss(c, List.of(b))) / 2;
-        assertTrue(Math.abs(both - mean) > 1e-4, "the backbone saw the two images apart: " + both + " vs " + mean);
+        float[] l = batchAndSingles(dir, BnMode.TRAIN_BATCH_EVAL_RUNNING);
+        float mean = (l[1] + l[2]) / 2;
+        assertTrue(Math.abs(l[0] - mean) > 1e-4, "the backbone saw the two images apart: " + l[0] + " vs " + mean);
     }
 
     @Test

@@ -136,9 +136,8 @@ public final class PaperTrainer {
     public Map<String, Float> step() {
         GradMode.offOnThisThread();
         SegmentationItem s = segmentation.get(SplitMix64.below(sampler, segmentation.size()));
-        ClassificationItem c = classification.get(SplitMix64.below(sampler, classification.size()));
-        List<ClassificationItem> batch = new java.util.ArrayList<>(List.of(c));
-        for (int i = 1; i < config.clsBatch(); i++) {
+        List<ClassificationItem> batch = new java.util.ArrayList<>(config.clsBatch());
+        for (int i = 0; i < config.clsBatch(); i++) {
             batch.add(classification.get(SplitMix64.below(sampler, classification.size())));
         }
         Map<String, Float> losses = new LinkedHashMap<>(segStep.run(s.load()));

@@ -43,15 +43,13 @@ public final class AttentionHead extends NetBlock {
     }
 
     /**
-     * FPN width, three image classes, the configuration's BatchNorm settings (reference: batch statistics). Under
-     * {@link BnMode#TRAIN_BATCH_EVAL_RUNNING} the attention BatchNorm keeps batch statistics: its batch is the 16
-     * RoIs of one image in training and at inference alike, and running statistics (an average over images) would
-     * hand the LSTMs, at inference only, the per-image level that training normalised away.
+     * FPN width, three image classes, the configuration's BatchNorm settings (reference: batch statistics over one
+     * image's 16 RoIs). Under {@link BnMode#TRAIN_BATCH_EVAL_RUNNING} the classification step hands the attention
+     * layer the RoIs of its whole batch at once, and inference normalises with the running statistics.
      */
     public static AttentionHead of(ModelConfig config) {
-        BnMode mode = config.bnMode() == BnMode.TRAIN_BATCH_EVAL_RUNNING ? BnMode.BATCH_STATS : config.bnMode();
         return new AttentionHead(config.fpnChannels(), ImageClass.values().length, config.bnEps(),
-                config.bnMomentum(), mode);
+                config.bnMomentum(), config.bnMode());
     }
 
     public AttentionLayer attention() {
@@ -68,7 +66,15 @@ public final class AttentionHead extends NetBlock {
 
     /** Runs RoI mask features (N, C, 28, 28), in sequence order, to the image logits. */
     public Output apply(ParameterStore ps, NDArray rois, boolean training) {
-        AttentionLayer.Vectors v = attention.apply(ps, rois, training);
+        return apply(ps, rois, 1, training);
+    }
+
+    /**
+     * Runs the RoI mask features of {@code images} images, (images*N, C, 28, 28), one image's sequence after the
+     * other, to their logits (images, K); see {@link AttentionLayer#apply(ParameterStore, NDArray, int, boolean)}.
+     */
+    public Output apply(ParameterStore ps, NDArray rois, int images, boolean training) {
+        AttentionLayer.Vectors v = attention.apply(ps, rois, images, training);
         NDArray pos = positive.apply(ps, v.positive(), training);
         NDArray neg = negative.apply(ps, v.negative(), training);
         return new Output(v.positive(), v.negative(), pos, neg, pos.sub(neg));
@@ -76,14 +82,29 @@ public final class AttentionHead extends NetBlock {
 
     /** BCE with logits of image logits (1, K) against the one-hot {@code label}, averaged over the K outputs. */
     public static NDArray loss(NDArray logits, ImageClass label) {
-        long k = logits.getShape().get(logits.getShape().dimension() - 1);
-        if (label.index >= k) {
-            throw new IllegalArgumentException("label " + label + " outside " + k + " logits");
+        return loss(logits, List.of(label));
+    }
+
+    /**
+     * BCE with logits of image logits (B, K) against the one-hot {@code labels} (one per row), averaged over all
+     * B*K outputs: the mean of the images' own losses.
+     */
+    public static NDArray loss(NDArray logits, List<ImageClass> labels) {
+        Shape s = logits.getShape();
+        long k = s.get(s.dimension() - 1);
+        long rows = s.size() / k;
+        if (rows != labels.size()) {
+            throw new IllegalArgumentException(labels.size() + " labels for " + rows + " rows of logits " + s);
         }
-        float[] oneHot = new float[(int) k];
-        oneHot[label.index] = 1f;
-        NDArray target = Native.owned(logits.getManager().create(oneHot)).reshape(logits.getShape()).toType(logits.getDataType(),
-                false);
+        float[] oneHot = new float[(int) (rows * k)];
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.get(i).index >= k) {
+                throw new IllegalArgumentException("label " + labels.get(i) + " outside " + k + " logits");
+            }
+            oneHot[(int) (i * k) + labels.get(i).index] = 1f;
+        }
+        NDArray target = Native.owned(logits.getManager().create(oneHot)).reshape(s)
+                .toType(logits.getDataType(), false);
         return Losses.bceWithLogits(logits, target);
     }
 

@@ -34,7 +34,7 @@ public final class AttentionLayer extends NetBlock {
     private final Dense linearPos;
     private final Dense linearNeg;
 
-    /** The two attention vectors of one sequence, each (1, C). */
+    /** The two attention vectors of B sequences, each (B, C). */
     public record Vectors(NDArray positive, NDArray negative) {}
 
     public AttentionLayer(int channels, double bnEps, double bnMomentum, BnMode mode) {
@@ -63,24 +63,34 @@ public final class AttentionLayer extends NetBlock {
      * RoI); the RoIs' order is the sequence's.
      */
     public Vectors apply(ParameterStore ps, NDArray rois, boolean training) {
+        return apply(ps, rois, 1, training);
+    }
+
+    /**
+     * The attention vectors (B, C) of B sequences of equal length given one after the other, (B*N, C, 28, 28). The
+     * BatchNorms normalise over all B*N RoIs together (the point of batching them: with batch statistics over one
+     * image's RoIs, what all its RoIs share is normalised away); the LSTMs run the B sequences apart.
+     */
+    public Vectors apply(ParameterStore ps, NDArray rois, int sequences, boolean training) {
         Shape s = rois.getShape();
-        if (s.dimension() != 4 || s.get(1) != channels || s.get(2) != SIDE || s.get(3) != SIDE || s.get(0) < 2) {
-            throw badInput(this, new Shape(16, channels, SIDE, SIDE), s);
+        if (sequences < 1 || s.dimension() != 4 || s.get(1) != channels || s.get(2) != SIDE || s.get(3) != SIDE
+                || s.get(0) < 2 || s.get(0) % sequences != 0) {
+            throw badInput(this, new Shape(16L * Math.max(sequences, 1), channels, SIDE, SIDE), s);
         }
         NDArray x = sieve.apply(ps, rois, training);
         x = bn1.apply(ps, Activation.relu(convD1.apply(ps, x, training)), training);
         x = bn2.apply(ps, Activation.relu(convD2.apply(ps, x, training)), training);
         x = bn3.apply(ps, Activation.relu(convFinal.apply(ps, x, training)), training);
-        NDArray sequence = x.reshape(1, s.get(0), channels);
+        NDArray sequence = x.reshape(sequences, s.get(0) / sequences, channels);
         return new Vectors(branch(ps, sequence, lstmPos, linearPos, training),
                 branch(ps, sequence, lstmNeg, linearNeg, training));
     }
 
     private static NDArray branch(ParameterStore ps, NDArray sequence, Lstm lstm, Dense linear, boolean training) {
         NDList run = lstm.apply(ps, sequence, training);
-        NDArray steps = run.get(0); // (1, N, C)
-        NDArray q = linear.apply(ps, run.get(1).squeeze(0), training); // (1, C)
-        NDArray weights = steps.matMul(q.expandDims(2)).softmax(1); // (1, N, 1)
+        NDArray steps = run.get(0); // (B, N, C)
+        NDArray q = linear.apply(ps, run.get(1).squeeze(0), training); // (B, C)
+        NDArray weights = steps.matMul(q.expandDims(2)).softmax(1); // (B, N, 1)
         return steps.mul(weights).sum(new int[] {1}).add(q);
     }
 

@@ -117,6 +117,11 @@ public final class OneShotNet extends NetBlock {
         return attention.apply(ps, s2MaskFeatures, training);
     }
 
+    /** Image logits (images, K) of the s2 RoI mask features of several images, one sequence after the other. */
+    public AttentionHead.Output classify(ParameterStore ps, NDArray s2MaskFeatures, int images, boolean training) {
+        return attention.apply(ps, s2MaskFeatures, images, training);
+    }
+
     /**
      * The arrays the paper's segmentation step updates: backbone + FPN, RPN head, box and mask heads (not the s2
      * heads, which the reference copies, nor the attention branch).

@@ -91,6 +91,7 @@ public final class Checkpoint {
         t.put("segWarmup", tc.segWarmup());
         t.put("clsBatch", tc.clsBatch());
         t.put("bnMode", tc.bnMode().name());
+        t.put("lrDecay", tc.lrDecay());
         h.put("s2Weights", trainer.net().s2Weights().name());
         h.put("iteration", trainer.iteration());
         h.put("samplerState", trainer.samplerState());

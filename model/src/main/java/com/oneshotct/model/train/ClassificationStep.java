@@ -13,6 +13,7 @@ import com.oneshotct.model.data.GreyImage;
 import com.oneshotct.model.data.ImageClass;
 import com.oneshotct.model.data.Preprocess;
 import com.oneshotct.model.nn.AttentionHead;
+import com.oneshotct.model.nn.BnMode;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.Proposals;
 import com.oneshotct.model.nn.S2Branch;
@@ -45,6 +46,7 @@ public final class ClassificationStep {
     private final Adam adam;
     private final List<NDArray> params;
     private final List<NDArray> s2Params;
+    private final boolean jointAttention;
 
     public ClassificationStep(OneShotNet net, NDManager manager, Adam adam) {
         var c = net.config();
@@ -60,6 +62,7 @@ public final class ClassificationStep {
         this.s2Params = StateDict.entries(net).stream()
                 .filter(e -> !e.kind().buffer() && e.key().startsWith("roi_heads.") && e.key().contains("_s2."))
                 .map(e -> e.parameter().getArray()).toList();
+        this.jointAttention = c.bnMode() == BnMode.TRAIN_BATCH_EVAL_RUNNING;
     }
 
     /** Trains on one image of class {@code label}; returns the classification loss. */
@@ -69,7 +72,9 @@ public final class ClassificationStep {
 
     /**
      * Trains on a batch of images: one backbone pass over all of them (its BatchNorm sees the batch), then each
-     * image's own proposals, 16 s2 boxes, RoI mask features and attention pass; the loss is the images' mean. One
+     * image's own proposals, 16 s2 boxes and RoI mask features; the loss is the images' mean. Under
+     * {@link BnMode#TRAIN_BATCH_EVAL_RUNNING} one attention pass takes all images' RoIs (its BatchNorm normalises
+     * over the whole batch's RoIs, not one image's 16); otherwise each image has its own, as in the reference. One
      * image is exactly {@link #run(GreyImage, ImageClass)}. Returns the (mean) classification loss.
      */
     public float run(List<GreyImage> images, List<ImageClass> labels) {
@@ -91,20 +96,29 @@ public final class ClassificationStep {
             adam.zeroGradients(params);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray features = net.features(ps, x, true);
-                NDArray total = null;
+                NDList rois = new NDList(n);
                 for (int i = 0; i < n; i++) {
                     NDArray one = n == 1 ? features : features.get(i).expandDims(0);
                     NDArray detached = one.stopGradient();
                     detached.attach(step);
                     NDList rpn = net.rpnHead(ps, detached, false);
                     NDArray props = proposals.filter(rpn.get(0), rpn.get(1), anchorsHere, size, size).get(0);
-                    S2Branch.Result roi = s2.apply(ps, one, props, false);
-                    AttentionHead.Output out = net.classify(ps, roi.features(), true);
-                    NDArray l = AttentionHead.loss(out.logits(), labels.get(i));
-                    total = total == null ? l : total.add(l);
+                    rois.add(s2.apply(ps, one, props, false).features());
                 }
-                if (n > 1) {
-                    total = total.div(n);
+                NDArray total;
+                if (n == 1 || !jointAttention) {
+                    total = null;
+                    for (int i = 0; i < n; i++) {
+                        AttentionHead.Output out = net.classify(ps, rois.get(i), true);
+                        NDArray l = AttentionHead.loss(out.logits(), labels.get(i));
+                        total = total == null ? l : total.add(l);
+                    }
+                    if (n > 1) {
+                        total = total.div(n);
+                    }
+                } else {
+                    AttentionHead.Output out = net.classify(ps, NDArrays.concat(rois), n, true);
+                    total = AttentionHead.loss(out.logits(), labels);
                 }
                 gc.backward(total);
                 loss = total.getFloat();

@@ -42,6 +42,9 @@ import java.util.random.RandomGenerator;
  * land anywhere and the classification loss stays at the class prior (measured on the synthetic data; README,
  * "Learning"). A warm-up lets the detector put the RoIs on lesions first.
  *
+ * <p>Learning rate: constant ({@link TrainConfig#lr()}, the paper), or with {@link TrainConfig#lrDecay()} set, each
+ * iteration's rate {@link TrainConfig#lrAt} (cosine decay) for both its steps.
+ *
  * <p>Everything an iteration depends on is state a {@link Checkpoint} stores: weights (with BatchNorm running
  * statistics), the optimiser's moments and step counts, the iteration, the sampler's and the steps' random states,
  * and the previous segmentation loss. Deterministic for a seed on CPU at a fixed thread count.
@@ -139,6 +142,9 @@ public final class PaperTrainer {
         List<ClassificationItem> batch = new java.util.ArrayList<>(config.clsBatch());
         for (int i = 0; i < config.clsBatch(); i++) {
             batch.add(classification.get(SplitMix64.below(sampler, classification.size())));
+        }
+        if (config.lrDecay() > 0) {
+            adam.setLearningRate(config.lrAt(iteration));
         }
         Map<String, Float> losses = new LinkedHashMap<>(segStep.run(s.load()));
         float seg = 0;

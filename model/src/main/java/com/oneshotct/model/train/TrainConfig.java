@@ -22,13 +22,17 @@ import com.oneshotct.model.nn.ModelConfig;
  *     classification branch reads the RoIs the detector places; while the detector is untrained they are noise
  *     and the classification step does not learn (see {@link PaperTrainer})
  * @param clsBatch images per classification step (1, the paper). More than one runs the backbone on all of them at
- *     once, so its BatchNorm sees a real batch; each image keeps its own 16 RoIs and attention pass, and the loss is
- *     their mean. The segmentation step stays at one image
+ *     once, so its BatchNorm sees a real batch; each image keeps its own 16 RoIs, and the loss is their mean. Under
+ *     {@link BnMode#TRAIN_BATCH_EVAL_RUNNING} one attention pass takes all the images' RoIs (its BatchNorm sees them
+ *     all); otherwise each image has its own. The segmentation step stays at one image
  * @param bnMode the statistics BatchNorm normalises with ({@link BnMode#BATCH_STATS}, the reference's);
  *     {@link BnMode#TRAIN_BATCH_EVAL_RUNNING} goes with {@code clsBatch} above 1 when training from random weights
+ * @param lrDecay 0 (the paper): constant learning rate. D above 0: cosine decay from {@code lr} down to
+ *     {@code lr} / {@value #LR_FLOOR_DIVISOR} over iterations 0..D (warm-up ones included), that floor after D;
+ *     see {@link #lrAt}. A function of the iteration alone, so a resumed run continues it exactly
  */
 public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long seed, double lr, double weightDecay,
-        double beta1, double beta2, double eps, int checkpointInterval, int segWarmup, int clsBatch, BnMode bnMode) {
+        double beta1, double beta2, double eps, int checkpointInterval, int segWarmup, int clsBatch, BnMode bnMode, int lrDecay) {
     /** More images than this in one classification step would not fit a GPU at 512 px anyway. */
     public static final int MAX_CLS_BATCH = 64;
 
@@ -39,6 +43,10 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
      */
     public static final int MAX_IMAGE_SIZE = 2048;
     public static final double MAX_LR = 1;
+    /** The decayed learning rate never goes below {@code lr} divided by this (Adam needs a rate above 0). */
+    public static final int LR_FLOOR_DIVISOR = 100;
+    /** The pipeline input's bound on iteration counts, also the bound on {@code lrDecay}. */
+    public static final int MAX_LR_DECAY = 10_000_000;
 
     public TrainConfig {
         if (backbone == null) {
@@ -83,6 +91,23 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         if (bnMode == null) {
             throw bad("bnMode", "must be set; known: " + java.util.Arrays.toString(BnMode.values()));
         }
+        if (lrDecay < 0 || lrDecay > MAX_LR_DECAY) {
+            throw bad("lrDecay", "must be 0 (constant) or an iteration count up to " + MAX_LR_DECAY + ", got " + lrDecay);
+        }
+    }
+
+    /**
+     * The learning rate of iteration {@code iteration} (0-based): {@code lr} when {@code lrDecay} is 0, else
+     * {@code floor + (lr - floor) * (1 + cos(pi * min(iteration, lrDecay) / lrDecay)) / 2} with
+     * {@code floor = lr / LR_FLOOR_DIVISOR}.
+     */
+    public double lrAt(int iteration) {
+        if (lrDecay == 0) {
+            return lr;
+        }
+        double floor = lr / LR_FLOOR_DIVISOR;
+        double t = Math.min(Math.max(iteration, 0), lrDecay) / (double) lrDecay;
+        return floor + (lr - floor) * (1 + Math.cos(Math.PI * t)) / 2;
     }
 
     public static Builder builder() {
@@ -97,13 +122,14 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
     /**
      * The fields that decide what an iteration computes, in a fixed textual form (for the checkpoint's config
      * hash). {@code iterations} and {@code checkpointInterval} are left out: they say when to stop and save, not
-     * what iteration k does, so a run may be resumed with a longer horizon. {@code segWarmup} and {@code clsBatch}
-     * appear only when not the paper's, so checkpoints written before they existed keep their hash.
+     * what iteration k does, so a run may be resumed with a longer horizon. {@code segWarmup}, {@code clsBatch} and
+     * {@code lrDecay} appear only when not the paper's, so checkpoints written before they existed keep their hash.
      */
     public String canonical() {
         return "backbone=" + backbone.name() + ";imageSize=" + imageSize + ";seed=" + seed + ";lr=" + lr
                 + ";weightDecay=" + weightDecay + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps
-                + (segWarmup == 0 ? "" : ";segWarmup=" + segWarmup) + (clsBatch == 1 ? "" : ";clsBatch=" + clsBatch);
+                + (segWarmup == 0 ? "" : ";segWarmup=" + segWarmup) + (clsBatch == 1 ? "" : ";clsBatch=" + clsBatch)
+                + (lrDecay == 0 ? "" : ";lrDecay=" + lrDecay);
     }
 
     private static IllegalArgumentException bad(String field, String problem) {
@@ -125,6 +151,7 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         private int segWarmup = 0;
         private int clsBatch = 1;
         private BnMode bnMode = BnMode.BATCH_STATS;
+        private int lrDecay = 0;
 
         private Builder() {}
 
@@ -195,6 +222,11 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
             return this;
         }
 
+        public Builder optLrDecay(int v) {
+            lrDecay = v;
+            return this;
+        }
+
         /** By name ({@code BATCH_STATS}, ...); an unknown name is an error naming the known. */
         public Builder optBnMode(String name) {
             try {
@@ -208,7 +240,7 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         /** The config; a bad field is an {@link IllegalArgumentException} that names it. */
         public TrainConfig build() {
             return new TrainConfig(backbone, imageSize, iterations, seed, lr, weightDecay, beta1, beta2, eps,
-                    checkpointInterval, segWarmup, clsBatch, bnMode);
+                    checkpointInterval, segWarmup, clsBatch, bnMode, lrDecay);
         }
     }
 }

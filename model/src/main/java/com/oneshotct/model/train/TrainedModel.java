@@ -69,6 +69,7 @@ public record TrainedModel(TrainConfig config, OneShotNet net, int iteration, St
                     .optSegWarmup(t.path("segWarmup").asInt(0))
                     .optClsBatch(t.path("clsBatch").asInt(1))
                     .optBnMode(t.path("bnMode").asText("BATCH_STATS"))
+                    .optLrDecay(t.path("lrDecay").asInt(0))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new DataException(file, "checkpoint header: " + e.getMessage(), e);

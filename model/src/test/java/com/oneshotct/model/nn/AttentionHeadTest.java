@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -148,6 +149,64 @@ class AttentionHeadTest {
             assertEquals(new Shape(1, 256), o.negativeVector().getShape());
             assertEquals(new Shape(1, 3), o.logits().getShape());
             Golden.assertClose(o.positiveLogits().sub(o.negativeLogits()), o.logits(), 0, 0, "logits");
+        }
+    }
+
+    @Test
+    void twoSequencesWithRunningStatisticsAreTheSequencesApart() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            AttentionHead h = new AttentionHead(16, 3, 1e-5, 0.1, BnMode.RUNNING_STATS);
+            h.initialize(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(32, 16, 28, 28));
+            NDArray joint = h.apply(ps, x, 2, true).logits();
+            assertEquals(new Shape(2, 3), joint.getShape());
+            NDArray apart = NDArrays.concat(new NDList(h.apply(ps, x.get("0:16"), true).logits(),
+                    h.apply(ps, x.get("16:32"), true).logits()));
+            Golden.assertClose(apart, joint, 1e-5, 1e-5, "two sequences at once vs apart");
+        }
+    }
+
+    /** With batch statistics the BatchNorms see all 32 RoIs, so each image's logits depend on the other image. */
+    @Test
+    void twoSequencesWithBatchStatisticsShareTheNormalisation() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            AttentionHead h = new AttentionHead(16, 3, 1e-5, 0.1, BnMode.BATCH_STATS);
+            h.initialize(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(32, 16, 28, 28));
+            NDArray joint = h.apply(ps, x, 2, false).logits();
+            NDArray first = h.apply(ps, x.get("0:16"), false).logits();
+            float gap = joint.get("0:1").sub(first).abs().max().getFloat();
+            assertTrue(gap > 1e-4, "the first image's logits ignored the second image: gap " + gap);
+        }
+    }
+
+    @Test
+    void sequencesMustDivideTheRois() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            AttentionHead h = new AttentionHead(16, 3, 1e-5, 0.1, BnMode.BATCH_STATS);
+            h.initialize(m);
+            NDArray x = m.zeros(new Shape(16, 16, 28, 28));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> h.apply(new ParameterStore(m, false), x, 3, false));
+            assertEquals("AttentionLayer expects input (48, 16, 28, 28), got (16, 16, 28, 28)", e.getMessage());
+        }
+    }
+
+    /**
+     * Rows (2, 0, -1) COVID and (0, 0, 0) NORMAL: the first row's terms sum to 4.1333369 (see above), the second's to
+     * 3 log 2 = 2.0794415; mean over 6 = 1.0354631, the mean of the two images' losses.
+     */
+    @Test
+    void batchLossIsTheMeanOverImagesAndOutputs() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            NDArray logits = m.create(new float[] {2f, 0f, -1f, 0f, 0f, 0f}, new Shape(2, 3));
+            assertEquals(1.0354631f, AttentionHead.loss(logits, List.of(ImageClass.COVID, ImageClass.NORMAL))
+                    .getFloat(), 1e-6f);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> AttentionHead.loss(logits, List.of(ImageClass.COVID)));
+            assertEquals("1 labels for 2 rows of logits (2, 3)", e.getMessage());
         }
     }
 }

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointTest {
@@ -35,11 +37,13 @@ class CheckpointTest {
     /**
      * Train 4 iterations straight, versus 2, checkpoint, load into a fresh model (initialised differently) and a
      * fresh trainer, 2 more: every state-dict array and every Adam moment is bit-identical. Also shows that two
-     * uninterrupted runs agree, so a failure here would be the checkpoint's, not the kernels'.
+     * uninterrupted runs agree, so a failure here would be the checkpoint's, not the kernels'. With the paper's
+     * constant learning rate and with a cosine decay over 3 iterations (each iteration's rate then differs).
      */
-    @Test
-    void resumedRunEqualsUninterruptedRun() {
-        TrainConfig config = TrainData.tiny().optIterations(4).build();
+    @ParameterizedTest
+    @ValueSource(ints = {0, 3})
+    void resumedRunEqualsUninterruptedRun(int lrDecay) {
+        TrainConfig config = TrainData.tiny().optIterations(4).optLrDecay(lrDecay).build();
         Map<String, byte[]> straight;
         List<byte[]> straightMoments;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {

@@ -51,14 +51,18 @@ class ClassificationLearningTest {
         int evalEvery = Integer.getInteger("oneshot.learning.evalEvery", 200);
         BnMode bn = BnMode.valueOf(System.getProperty("oneshot.learning.bn", BnMode.TRAIN_BATCH_EVAL_RUNNING.name()));
         int testSlices = Integer.getInteger("oneshot.learning.testSlices", 60);
-        new SyntheticCt(SyntheticCt.Options.defaults().withSeed(5).withSize(SIZE).withCounts(12, 6, slices, testSlices))
+        int segSlices = Integer.getInteger("oneshot.learning.segSlices", 12);
+        int lrDecay = Integer.getInteger("oneshot.learning.lrDecay", iterations);
+        new SyntheticCt(SyntheticCt.Options.defaults().withSeed(5).withSize(SIZE).withCounts(segSlices, 6, slices,
+                testSlices))
                 .write(dir, line -> { });
         CtDataset data = CtDataset.open(dir);
         List<SegmentationItem> seg = data.segmentation().stream().filter(i -> i.split().equals("train")).toList();
         List<ClassificationItem> cls = data.classification().stream().filter(i -> i.split().equals("train"))
                 .toList();
         TrainConfig config = TrainConfig.builder().optBackbone("resnet18").optImageSize(SIZE).optSeed(3).optLr(lr)
-                .optWeightDecay(0).optIterations(iterations).optSegWarmup(warmup).optClsBatch(batch).optBnMode(bn).build();
+                .optWeightDecay(0).optIterations(iterations).optSegWarmup(warmup).optClsBatch(batch).optBnMode(bn).optLrDecay(lrDecay)
+                .build();
         int threads = Integer.getInteger("oneshot.learning.threads", 2);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             // a learning run needs no bit-reproducibility: use both cores of the CI machine, then restore the suite's 1

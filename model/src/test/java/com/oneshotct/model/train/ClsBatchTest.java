@@ -66,6 +66,7 @@ class ClsBatchTest {
         TrainConfig config = TrainData.tiny().optBnMode(BnMode.TRAIN_BATCH_EVAL_RUNNING).optClsBatch(2)
                 .optSegWarmup(1).optIterations(2).build();
         String mean = "backbone.body.bn1.running_mean";
+        String attention = "attn_layer.bn3.running_mean";
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             PaperTrainer t = new PaperTrainer(config, PaperTrainer.newNet(config, m), m, data.segmentation,
                     data.classification);
@@ -79,8 +80,12 @@ class ClsBatchTest {
             t.step();
             Map<String, byte[]> afterCls = TrainData.snapshot(t.net());
             assertFalse(Arrays.equals(afterSeg.get(mean), afterCls.get(mean)), "the classification batch moved it");
+            assertFalse(Arrays.equals(afterSeg.get(attention), afterCls.get(attention)),
+                    "the classification batch moved " + attention);
             new OneShotPredictor(t.net()).predict(m, data.classification.get(0).load());
-            assertArrayEquals(afterCls.get(mean), TrainData.snapshot(t.net()).get(mean), "inference moved " + mean);
+            Map<String, byte[]> afterPredict = TrainData.snapshot(t.net());
+            assertArrayEquals(afterCls.get(mean), afterPredict.get(mean), "inference moved " + mean);
+            assertArrayEquals(afterCls.get(attention), afterPredict.get(attention), "inference moved " + attention);
             Path file = dir.resolve("b.ckpt");
             Checkpoint.save(t, file);
             TrainConfig back = TrainedModel.config(file);

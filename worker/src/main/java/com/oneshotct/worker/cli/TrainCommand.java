@@ -84,6 +84,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " TRAIN_BATCH_EVAL_RUNNING (PyTorch's train/eval; with --cls-batch above 1, for random weights)."})
     String bnMode;
 
+    @Option(names = "--lr-decay", defaultValue = "0", paramLabel = "N", description = {"Cosine learning-rate decay"
+            + " from --lr to --lr/100 over the first N iterations, then --lr/100 (default ${DEFAULT-VALUE}: constant,"
+            + " the paper)."})
+    int lrDecay;
+
     @Option(names = "--resume", description = "Continue from FILE if it exists (same settings required).")
     boolean resume;
 
@@ -99,7 +104,8 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         TrainConfig config = TrainConfig.builder().optBackbone(backbone).optImageSize(size).optIterations(iterations)
                 .optLr(lr).optWeightDecay(weightDecay).optSeed(seed).optCheckpointInterval(interval)
-                .optSegWarmup(segWarmup).optClsBatch(clsBatch).optBnMode(bnMode).build();
+                .optSegWarmup(segWarmup).optClsBatch(clsBatch).optBnMode(bnMode).optLrDecay(lrDecay)
+                .build();
         if (Files.exists(out) && !resume) {
             throw new IllegalArgumentException(out + " exists: pass --resume to continue it, or choose another --out");
         }

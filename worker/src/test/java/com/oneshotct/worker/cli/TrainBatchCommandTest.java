@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code train --cls-batch N --bn-mode MODE}: recorded in the checkpoint; a bad value is refused, naming it. */
+/** {@code train --cls-batch N --bn-mode MODE --lr-decay N}: recorded in the checkpoint; a bad value is refused, naming it. */
 class TrainBatchCommandTest {
     @TempDir
     Path dir;
@@ -37,7 +37,7 @@ class TrainBatchCommandTest {
     }
 
     @Test
-    void batchAndBatchNormModeReachTheCheckpoint() throws Exception {
+    void batchBatchNormModeAndLrDecayReachTheCheckpoint() throws Exception {
         new SyntheticCt(SyntheticCt.Options.defaults().withSize(64).withCounts(2, 1, 3, 1))
                 .write(dir.resolve("data"), l -> { });
         StringWriter bad = new StringWriter();
@@ -47,12 +47,17 @@ class TrainBatchCommandTest {
         assertEquals(2, train(badMode, "--bn-mode", "frozen"));
         assertTrue(badMode.toString().contains("frozen") && badMode.toString().contains("TRAIN_BATCH_EVAL_RUNNING"),
                 badMode.toString());
+        StringWriter badDecay = new StringWriter();
+        assertEquals(2, train(badDecay, "--lr-decay", "-5"));
+        assertTrue(badDecay.toString().contains("lrDecay") && badDecay.toString().contains("-5"), badDecay.toString());
         assertFalse(Files.exists(dir.resolve("b.ckpt")), "a refused request writes nothing");
 
         StringWriter err = new StringWriter();
-        assertEquals(0, train(err, "--cls-batch", "2", "--bn-mode", "TRAIN_BATCH_EVAL_RUNNING"), err.toString());
+        assertEquals(0, train(err, "--cls-batch", "2", "--bn-mode", "TRAIN_BATCH_EVAL_RUNNING", "--lr-decay", "40"),
+                err.toString());
         TrainConfig c = TrainedModel.config(dir.resolve("b.ckpt"));
         assertEquals(2, c.clsBatch());
         assertEquals(BnMode.TRAIN_BATCH_EVAL_RUNNING, c.bnMode());
+        assertEquals(40, c.lrDecay());
     }
 }

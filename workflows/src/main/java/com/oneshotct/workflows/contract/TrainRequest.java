@@ -16,7 +16,8 @@ package com.oneshotct.workflows.contract;
  * @param segWarmup the first this many iterations run the segmentation step only (absent in older requests: 0)
  * @param clsBatch images per classification step (absent in older requests: 0, read as 1)
  * @param bnMode BatchNorm statistics by name (absent in older requests: null, read as BATCH_STATS)
+ * @param lrDecay cosine learning-rate decay over this many iterations (absent in older requests: 0, constant)
  */
 public record TrainRequest(String workflowId, String dataset, String datasetId, String backbone, int imageSize,
         int iterations, int checkpointInterval, long seed, double lr, String device, int segWarmup,
-        int clsBatch, String bnMode) {}
+        int clsBatch, String bnMode, int lrDecay) {}

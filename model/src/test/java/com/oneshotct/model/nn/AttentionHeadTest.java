@@ -152,18 +152,29 @@ class AttentionHeadTest {
         }
     }
 
+    /** A 16-channel head under {@code mode}, on {@code m}. */
+    private static AttentionHead narrow(NDManager m, BnMode mode) {
+        AttentionHead h = new AttentionHead(16, 3, 1e-5, 0.1, mode);
+        h.initialize(m);
+        return h;
+    }
+
+    /** Logits of RoIs (32, 16, 28, 28): as two sequences at once, the first 16 alone, the last 16 alone. */
+    private static NDArray[] jointAndApart(NDManager m, BnMode mode, boolean training) {
+        AttentionHead h = narrow(m, mode);
+        ParameterStore ps = new ParameterStore(m, false);
+        NDArray x = m.randomNormal(new Shape(32, 16, 28, 28));
+        return new NDArray[] {h.apply(ps, x, 2, training).logits(), h.apply(ps, x.get("0:16"), training).logits(),
+            h.apply(ps, x.get("16:32"), training).logits()};
+    }
+
     @Test
     void twoSequencesWithRunningStatisticsAreTheSequencesApart() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            AttentionHead h = new AttentionHead(16, 3, 1e-5, 0.1, BnMode.RUNNING_STATS);
-            h.initialize(m);
-            ParameterStore ps = new ParameterStore(m, false);
-            NDArray x = m.randomNormal(new Shape(32, 16, 28, 28));
-            NDArray joint = h.apply(ps, x, 2, true).logits();
-            assertEquals(new Shape(2, 3), joint.getShape());
-            NDArray apart = NDArrays.concat(new NDList(h.apply(ps, x.get("0:16"), true).logits(),
-                    h.apply(ps, x.get("16:32"), true).logits()));
-            Golden.assertClose(apart, joint, 1e-5, 1e-5, "two sequences at once vs apart");
+            NDArray[] l = jointAndApart(m, BnMode.RUNNING_STATS, true);
+            assertEquals(new Shape(2, 3), l[0].getShape());
+            Golden.assertClose(NDArrays.concat(new NDList(l[1], l[2])), l[0], 1e-5, 1e-5,
+                    "two sequences at once vs apart");
         }
     }
 
@@ -171,13 +182,8 @@ class AttentionHeadTest {
     @Test
     void twoSequencesWithBatchStatisticsShareTheNormalisation() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            AttentionHead h = new AttentionHead(16, 3, 1e-5, 0.1, BnMode.BATCH_STATS);
-            h.initialize(m);
-            ParameterStore ps = new ParameterStore(m, false);
-            NDArray x = m.randomNormal(new Shape(32, 16, 28, 28));
-            NDArray joint = h.apply(ps, x, 2, false).logits();
-            NDArray first = h.apply(ps, x.get("0:16"), false).logits();
-            float gap = joint.get("0:1").sub(first).abs().max().getFloat();
+            NDArray[] l = jointAndApart(m, BnMode.BATCH_STATS, false);
+            float gap = l[0].get("0:1").sub(l[1]).abs().max().getFloat();
             assertTrue(gap > 1e-4, "the first image's logits ignored the second image: gap " + gap);
         }
     }
@@ -185,8 +191,7 @@ class AttentionHeadTest {
     @Test
     void sequencesMustDivideTheRois() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            AttentionHead h = new AttentionHead(16, 3, 1e-5, 0.1, BnMode.BATCH_STATS);
-            h.initialize(m);
+            AttentionHead h = narrow(m, BnMode.BATCH_STATS);
             NDArray x = m.zeros(new Shape(16, 16, 28, 28));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> h.apply(new ParameterStore(m, false), x, 3, false));

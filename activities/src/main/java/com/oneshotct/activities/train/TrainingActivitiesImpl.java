@@ -391,7 +391,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                     ? (System.nanoTime() - started) / 1e9 / (iteration - firstIteration + 1) : 0;
             try {
                 pulse.progress(new TrainProgress(attempt, iteration, r.iterations(), lastLosses, lastKey,
-                        perIteration));
+                        perIteration, iteration / (double) epochSize));
             } catch (RuntimeException e) {
                 LOG.debug("run {}: progress signal not delivered: {}", r.workflowId(), e.getMessage());
             }

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param losses the last iteration's losses by name
  * @param checkpointKey object key of the newest recorded checkpoint, or null
  * @param secondsPerIteration recent mean wall time of one iteration (for the ETA)
+ * @param epoch iterations done divided by the training split's size (the larger of its segmentation and
+ *     classification training images); 0 when unknown, as in signals from workers that predate it
  */
 public record TrainProgress(int attempt, int iteration, int total, Map<String, Double> losses,
-        String checkpointKey, double secondsPerIteration) {}
+        String checkpointKey, double secondsPerIteration, double epoch) {}

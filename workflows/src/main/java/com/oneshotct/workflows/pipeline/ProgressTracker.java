@@ -16,7 +16,9 @@ import java.util.TreeMap;
  * successful activity took, so a stage other than training that succeeded after server-side retries counts 1 for
  * that pass, and so does one that failed non-retryably on a later attempt.
  *
- * <p>The epoch stays 0: neither the fetch result nor the progress signal carries the training split's size.
+ * <p>The epoch comes from the training activity's signals, as epochs per iteration (the split's size does not
+ * change within a run), so the iteration a finished training reports gets its epoch too; 0 until a signal that
+ * carries one.
  */
 final class ProgressTracker {
     static final String REGISTER = "register";
@@ -34,6 +36,7 @@ final class ProgressTracker {
     private Map<String, Double> losses = Map.of();
     private String latestCheckpoint;
     private double secondsPerIteration = -1;
+    private double epochsPerIteration;
     private boolean trained;
     private final Map<String, Integer> attempts = new LinkedHashMap<>();
     /** Attempts of the current stage's earlier passes, and of its current pass. */
@@ -85,6 +88,9 @@ final class ProgressTracker {
         if (p.secondsPerIteration() > 0) {
             secondsPerIteration = p.secondsPerIteration();
         }
+        if (p.epoch() > 0 && p.iteration() > 0) {
+            epochsPerIteration = p.epoch() / p.iteration();
+        }
     }
 
     /** Training ended with this checkpoint (null: stopped before any). */
@@ -125,7 +131,8 @@ final class ProgressTracker {
 
     PipelineProgress snapshot() {
         double eta = trained ? 0 : secondsPerIteration < 0 ? -1 : Math.max(0, total - iteration) * secondsPerIteration;
-        return new PipelineProgress(stage, status, iteration, total, 0, new TreeMap<>(losses), latestCheckpoint,
+        return new PipelineProgress(stage, status, iteration, total, iteration * epochsPerIteration,
+                new TreeMap<>(losses), latestCheckpoint,
                 new LinkedHashMap<>(attempts), eta, waitingFor);
     }
 }

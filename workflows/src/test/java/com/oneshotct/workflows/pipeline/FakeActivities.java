@@ -38,6 +38,8 @@ final class FakeActivities {
     static final String DATASET_ID = "ab".repeat(32);
     static final Map<String, Map<String, Double>> METRICS = Map.of("test", Map.of("accuracy", 0.75));
     static final int MODEL_VERSION = 3;
+    /** The training split size the fake's progress signals count epochs by. */
+    static final int FAKE_SPLIT = 8;
     /** Where a cancelled fake training writes its final checkpoint. */
     static final int STOPPED_AT = 5;
 
@@ -138,7 +140,7 @@ final class FakeActivities {
             CheckpointRef first = checkpoint(request.workflowId(), attempt, done);
             latest = first;
             signal(request, new TrainProgress(attempt, done, request.iterations(), Map.of("loss", 1.0 / attempt),
-                    first.objectKey(), 0.5));
+                    first.objectKey(), 0.5, done / (double) FAKE_SPLIT));
             switch (trainMode) {
                 case FAIL_FIRST_ATTEMPT -> {
                     if (attempt == 1) {

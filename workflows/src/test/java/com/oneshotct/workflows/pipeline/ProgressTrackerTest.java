@@ -9,7 +9,22 @@ import org.junit.jupiter.api.Test;
 
 class ProgressTrackerTest {
     private static TrainProgress signal(int attempt, int iteration) {
-        return new TrainProgress(attempt, iteration, 100, Map.of("loss", 1.0), "k" + iteration, 2.0);
+        return new TrainProgress(attempt, iteration, 100, Map.of("loss", 1.0), "k" + iteration, 2.0, iteration / 40.0);
+    }
+
+    @Test
+    void epochFollowsTheSignalsRateUpToTheTrainedIteration() {
+        ProgressTracker t = new ProgressTracker();
+        t.total(100);
+        t.enter(ProgressTracker.TRAIN);
+        t.passStarted();
+        assertEquals(0, t.snapshot().epoch(), "no signal yet: unknown");
+        t.trainingProgress(signal(1, 30));
+        assertEquals(0.75, t.snapshot().epoch(), 1e-12);
+        t.trainingProgress(new TrainProgress(1, 50, 100, Map.of(), null, 0, 0)); // an older worker: no epoch
+        assertEquals(1.25, t.snapshot().epoch(), 1e-12, "50 iterations at the rate seen before");
+        t.trained(new CheckpointRef(1, "k100", 100));
+        assertEquals(2.5, t.snapshot().epoch(), 1e-12);
     }
 
     @Test

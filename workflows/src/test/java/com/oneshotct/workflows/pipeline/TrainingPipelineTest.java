@@ -123,26 +123,29 @@ class TrainingPipelineTest {
         assertEquals(Map.of("loss", 1.0), p.losses());
         assertEquals("runs/run-progress/attempt-1/iter-4.ckpt", p.latestCheckpoint());
         assertEquals((12 - 4) * 0.5, p.etaSeconds(), 1e-12, "8 iterations left at 0.5 s each");
-        assertEquals(0, p.epoch());
+        assertEquals(4.0 / FakeActivities.FAKE_SPLIT, p.epoch(), 1e-12, "4 iterations over the fake's split");
         assertNull(p.waitingFor());
         assertEquals(Map.of("register", 1, "fetch_dataset", 1, "train", 1), p.attempts());
 
         run.trainingProgress(new TrainProgress(2, 6, 12, Map.of("loss", 0.5), "runs/run-progress/attempt-2/iter-6.ckpt",
-                0.25));
-        run.trainingProgress(new TrainProgress(1, 9, 12, Map.of("loss", 9.0), "stale", 9));
+                0.25, 0.75));
+        run.trainingProgress(new TrainProgress(1, 9, 12, Map.of("loss", 9.0), "stale", 9, 99));
         // signals are handled in order: once this one shows, the stale one before it was handled too; it carries
         // no checkpoint and no speed, so the key and the ETA below still show whether the stale one got through
-        run.trainingProgress(new TrainProgress(2, 7, 12, Map.of("loss", 0.4), null, 0));
+        run.trainingProgress(new TrainProgress(2, 7, 12, Map.of("loss", 0.4), null, 0, 0));
         PipelineTestBed.waitUntil("the last signal was handled", () -> run.progress().iteration() == 7);
         p = run.progress();
         assertEquals("runs/run-progress/attempt-2/iter-6.ckpt", p.latestCheckpoint(), "attempt 1 is older: ignored");
         assertEquals((12 - 7) * 0.25, p.etaSeconds(), 1e-12, "speed of attempt 2, not the stale 9 s/iteration");
         assertEquals(Map.of("loss", 0.4), p.losses());
         assertEquals(2, p.attempts().get("train"), "an attempt-2 signal means two training attempts");
+        assertEquals(7 * 0.75 / 6, p.epoch(), 1e-12, "the epoch rate of attempt 2's signal at iteration 7");
 
         bed.fakes.trainRelease.countDown();
         assertEquals("succeeded", bed.result(run).status());
         assertEquals(0, run.progress().etaSeconds());
+        assertEquals(run.progress().iteration() * 0.75 / 6, run.progress().epoch(), 1e-12,
+                "the finished training's iteration, at the same epoch rate");
     }
 
     @Test

@@ -80,6 +80,12 @@ public class TrainingPipelineImpl implements TrainingPipeline {
 
     @Override
     public PipelineResult run(JsonNode input) {
+        String idProblem = RunIds.problem(Workflow.getInfo().getWorkflowId());
+        if (idProblem != null) {
+            // the id names the run's objects and rows: refuse it before anything is written
+            throw ApplicationFailure.newNonRetryableFailure("run id '"
+                    + RunIds.printable(Workflow.getInfo().getWorkflowId()) + "' " + idProblem, ErrorTypes.BAD_CONFIG);
+        }
         try {
             in = PipelineInput.parse(input);
         } catch (IllegalArgumentException e) {

@@ -110,6 +110,21 @@ class TrainingPipelineTest {
         assertEquals(List.of(), bed.fakes.calls(), "nothing may reach the registry");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            ..          | run id '..' must not be '.' or '..'
+            runs/other  | run id 'runs/other' must not contain '/'
+            """)
+    void badRunIdFailsAtOnceAndCallsNothing(String id, String expected) {
+        WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+                () -> bed.pipeline(id).run(PipelineTestBed.json("{\"iterations\": 5}")));
+        ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
+        assertEquals(ErrorTypes.BAD_CONFIG, cause.getType());
+        assertTrue(cause.isNonRetryable());
+        assertEquals(expected, cause.getOriginalMessage());
+        assertEquals(List.of(), bed.fakes.calls(), "nothing may reach the registry");
+    }
+
     @Test
     void progressFollowsTrainingSignalsAndIgnoresOlderAttempts() {
         bed.fakes.trainMode = FakeActivities.TrainMode.WAIT_FOR_RELEASE;

@@ -150,6 +150,13 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     private TrainResult train(TrainRequest r, int attempt, TrainHeartbeat prior, TrainHeartbeat keep, Pulse pulse,
             AtomicReference<Runnable> tick) {
         pulse.heartbeat(keep);
+        if (r.device() != null && r.device().startsWith("gpu") && !device.isGpu()) {
+            // the worker's ONESHOT_DEVICE decides; training a run that asked for a GPU on a CPU would take days
+            throw ApplicationFailure.newNonRetryableFailure("run '" + r.workflowId() + "' asks for device '"
+                    + r.device() + "' but this worker trains on " + device.getDeviceType() + "; send training to a"
+                    + " task queue that GPU workers (ONESHOT_DEVICE=gpu) poll (input gpuQueue), or ask for device"
+                    + " 'cpu'", ErrorTypes.BAD_CONFIG);
+        }
         TrainConfig config;
         try {
             config = TrainConfig.builder().optBackbone(r.backbone()).optImageSize(r.imageSize())

@@ -141,6 +141,15 @@ public final class OneShotNet extends NetBlock {
                 || k.startsWith("pos_classifier_attn.") || k.startsWith("neg_classifier_attn."));
     }
 
+    /**
+     * The arrays between the backbone body and the classification loss: the FPN, the attention layer and the two
+     * classifiers (what {@link com.oneshotct.model.train.TrainConfig#headLrScale()} slows down).
+     */
+    public List<NDArray> headParameters() {
+        return trainable(k -> k.startsWith("backbone.fpn.") || k.startsWith("attn_layer.")
+                || k.startsWith("pos_classifier_attn.") || k.startsWith("neg_classifier_attn."));
+    }
+
     private List<NDArray> trainable(java.util.function.Predicate<String> key) {
         return StateDict.entries(this).stream().filter(e -> !e.kind().buffer() && key.test(e.key()))
                 .map(e -> e.parameter().getArray()).toList();

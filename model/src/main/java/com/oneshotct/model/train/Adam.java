@@ -28,6 +28,7 @@ public final class Adam {
     private final List<NDArray> v = new ArrayList<>();
     private final Map<NDArray, Integer> index = new IdentityHashMap<>();
     private final long[] steps;
+    private final double[] scales;
     private long step;
 
     public Adam(List<NDArray> params, NDManager manager, double lr, double beta1, double beta2, double eps,
@@ -43,6 +44,8 @@ public final class Adam {
         this.weightDecay = weightDecay;
         this.params = List.copyOf(params);
         this.steps = new long[params.size()];
+        this.scales = new double[params.size()];
+        java.util.Arrays.fill(scales, 1);
         for (NDArray p : params) {
             if (index.put(p, index.size()) != null) {
                 throw new IllegalArgumentException("adam: a parameter is listed twice (shape " + p.getShape() + ")");
@@ -137,15 +140,29 @@ public final class Adam {
         }
     }
 
+    /**
+     * From the next update on, {@code subset} (each one of this optimiser's parameters) moves at the learning rate
+     * times {@code scale} (PyTorch's parameter groups with their own {@code lr}); the others keep theirs.
+     */
+    public void setRateScale(List<NDArray> subset, double scale) {
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("adam: a rate scale must be above 0, got " + scale);
+        }
+        for (NDArray p : subset) {
+            scales[indexOf(p)] = scale;
+        }
+    }
+
+    /** The rate scale of parameter {@code i} (in {@link #parameters()} order); 1 unless set. */
+    public double rateScale(int i) {
+        return scales[i];
+    }
+
     /** One update of every parameter from the gradients the last backward pass left; outside a collector. */
     public void update() {
         update(params);
     }
 
-    /**
-     * One update of {@code subset} (each one of this optimiser's parameters, by identity); the others, their
-     * moments and step counts are left alone.
-     */
     /**
      * Updates {@code subset} unless one of its gradients holds a NaN or an infinity; then nothing changes and the
      * answer is false. One bad step must not poison every weight and moment (PyTorch's GradScaler skips such steps
@@ -163,6 +180,10 @@ public final class Adam {
         return true;
     }
 
+    /**
+     * One update of {@code subset} (each one of this optimiser's parameters, by identity); the others, their
+     * moments and step counts are left alone.
+     */
     public void update(List<NDArray> subset) {
         int[] which = new int[subset.size()];
         for (int k = 0; k < which.length; k++) {
@@ -171,7 +192,7 @@ public final class Adam {
         step++;
         for (int i : which) {
             long n = ++steps[i];
-            float c1 = (float) (lr / (1 - Math.pow(beta1, n)));
+            float c1 = (float) (lr * scales[i] / (1 - Math.pow(beta1, n)));
             float c2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, n)));
             NDArray p = params.get(i);
             // getGradient() hands out a new handle each call: close it, or every step leaks one per parameter

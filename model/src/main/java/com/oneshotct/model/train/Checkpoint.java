@@ -92,6 +92,7 @@ public final class Checkpoint {
         t.put("clsBatch", tc.clsBatch());
         t.put("bnMode", tc.bnMode().name());
         t.put("lrDecay", tc.lrDecay());
+        t.put("headLrScale", tc.headLrScale());
         h.put("s2Weights", trainer.net().s2Weights().name());
         h.put("iteration", trainer.iteration());
         h.put("samplerState", trainer.samplerState());

@@ -43,7 +43,8 @@ import java.util.random.RandomGenerator;
  * "Learning"). A warm-up lets the detector put the RoIs on lesions first.
  *
  * <p>Learning rate: constant ({@link TrainConfig#lr()}, the paper), or with {@link TrainConfig#lrDecay()} set, each
- * iteration's rate {@link TrainConfig#lrAt} (cosine decay) for both its steps.
+ * iteration's rate {@link TrainConfig#lrAt} (cosine decay) for both its steps; with
+ * {@link TrainConfig#headLrScale()} below 1 the FPN and classification head move at that fraction of it.
  *
  * <p>Everything an iteration depends on is state a {@link Checkpoint} stores: weights (with BatchNorm running
  * statistics), the optimiser's moments and step counts, the iteration, the sampler's and the steps' random states,
@@ -121,6 +122,9 @@ public final class PaperTrainer {
         this.keys = trained.stream().map(StateDict.Entry::key).toList();
         this.adam = new Adam(trained.stream().map(e -> e.parameter().getArray()).toList(), manager, config.lr(),
                 config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        if (config.headLrScale() != 1) {
+            adam.setRateScale(net.headParameters(), config.headLrScale());
+        }
         this.sampler = new SplitMix64(config.seed());
         this.stepRng = new Stream(new SplitMix64(new SplitMix64(config.seed()).nextLong()));
         this.segStep = new SegmentationStep(net, manager, adam, stepRng);

@@ -30,9 +30,15 @@ import com.oneshotct.model.nn.ModelConfig;
  * @param lrDecay 0 (the paper): constant learning rate. D above 0: cosine decay from {@code lr} down to
  *     {@code lr} / {@value #LR_FLOOR_DIVISOR} over iterations 0..D (warm-up ones included), that floor after D;
  *     see {@link #lrAt}. A function of the iteration alone, so a resumed run continues it exactly
+ * @param headLrScale 1 (the paper): every parameter learns at the same rate. Below 1: the parameters between the
+ *     backbone body and the classification loss ({@link com.oneshotct.model.nn.OneShotNet#headParameters()}: the
+ *     FPN, the attention layer, the two classifiers) learn at the rate times this, in both steps; the body and the
+ *     detection heads keep the rate. From random weights a head that moves as fast as the body settles on the
+ *     easy class and starves the body of the signal for the hard ones (README, "Learning")
  */
 public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long seed, double lr, double weightDecay,
-        double beta1, double beta2, double eps, int checkpointInterval, int segWarmup, int clsBatch, BnMode bnMode, int lrDecay) {
+        double beta1, double beta2, double eps, int checkpointInterval, int segWarmup, int clsBatch, BnMode bnMode,
+        int lrDecay, double headLrScale) {
     /** More images than this in one classification step would not fit a GPU at 512 px anyway. */
     public static final int MAX_CLS_BATCH = 64;
 
@@ -94,6 +100,9 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         if (lrDecay < 0 || lrDecay > MAX_LR_DECAY) {
             throw bad("lrDecay", "must be 0 (constant) or an iteration count up to " + MAX_LR_DECAY + ", got " + lrDecay);
         }
+        if (!(headLrScale > 0 && headLrScale <= 1)) {
+            throw bad("headLrScale", "must be above 0 and at most 1, got " + headLrScale);
+        }
     }
 
     /**
@@ -122,14 +131,15 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
     /**
      * The fields that decide what an iteration computes, in a fixed textual form (for the checkpoint's config
      * hash). {@code iterations} and {@code checkpointInterval} are left out: they say when to stop and save, not
-     * what iteration k does, so a run may be resumed with a longer horizon. {@code segWarmup}, {@code clsBatch} and
-     * {@code lrDecay} appear only when not the paper's, so checkpoints written before they existed keep their hash.
+     * what iteration k does, so a run may be resumed with a longer horizon. {@code segWarmup}, {@code clsBatch},
+     * {@code lrDecay} and {@code headLrScale} appear only when not the paper's, so checkpoints written before they
+     * existed keep their hash.
      */
     public String canonical() {
         return "backbone=" + backbone.name() + ";imageSize=" + imageSize + ";seed=" + seed + ";lr=" + lr
                 + ";weightDecay=" + weightDecay + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps
                 + (segWarmup == 0 ? "" : ";segWarmup=" + segWarmup) + (clsBatch == 1 ? "" : ";clsBatch=" + clsBatch)
-                + (lrDecay == 0 ? "" : ";lrDecay=" + lrDecay);
+                + (lrDecay == 0 ? "" : ";lrDecay=" + lrDecay) + (headLrScale == 1 ? "" : ";headLrScale=" + headLrScale);
     }
 
     private static IllegalArgumentException bad(String field, String problem) {
@@ -152,6 +162,7 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         private int clsBatch = 1;
         private BnMode bnMode = BnMode.BATCH_STATS;
         private int lrDecay = 0;
+        private double headLrScale = 1;
 
         private Builder() {}
 
@@ -227,6 +238,11 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
             return this;
         }
 
+        public Builder optHeadLrScale(double v) {
+            headLrScale = v;
+            return this;
+        }
+
         /** By name ({@code BATCH_STATS}, ...); an unknown name is an error naming the known. */
         public Builder optBnMode(String name) {
             try {
@@ -240,7 +256,7 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         /** The config; a bad field is an {@link IllegalArgumentException} that names it. */
         public TrainConfig build() {
             return new TrainConfig(backbone, imageSize, iterations, seed, lr, weightDecay, beta1, beta2, eps,
-                    checkpointInterval, segWarmup, clsBatch, bnMode, lrDecay);
+                    checkpointInterval, segWarmup, clsBatch, bnMode, lrDecay, headLrScale);
         }
     }
 }

@@ -70,6 +70,7 @@ public record TrainedModel(TrainConfig config, OneShotNet net, int iteration, St
                     .optClsBatch(t.path("clsBatch").asInt(1))
                     .optBnMode(t.path("bnMode").asText("BATCH_STATS"))
                     .optLrDecay(t.path("lrDecay").asInt(0))
+                    .optHeadLrScale(t.path("headLrScale").asDouble(1))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new DataException(file, "checkpoint header: " + e.getMessage(), e);

@@ -15,6 +15,7 @@ import com.oneshotct.model.infer.OneShotPredictor;
 import com.oneshotct.model.nn.BnMode;
 import com.oneshotct.model.nn.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
+import com.oneshotct.model.nn.S2Weights;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Too long for the suite (see the README, "Learning"): runs with {@code -Doneshot.learning=true}; the knobs
  * {@code -Doneshot.learning.iterations}, {@code .warmup}, {@code .lr}, {@code .accuracy}, {@code .slices},
  * {@code .testSlices}, {@code .segSlices}, {@code .batch}, {@code .bn}, {@code .lrDecay}, {@code .evalEvery},
- * {@code .threads} change it.
+ * {@code .threads}, {@code .s2} (COPY or OWN), {@code .headLrScale} change it.
  */
 class ClassificationLearningTest {
     private static final int SIZE = 256;
@@ -55,6 +56,7 @@ class ClassificationLearningTest {
         int testSlices = Integer.getInteger("oneshot.learning.testSlices", 60);
         int segSlices = Integer.getInteger("oneshot.learning.segSlices", 12);
         int lrDecay = Integer.getInteger("oneshot.learning.lrDecay", iterations);
+        double headLrScale = Double.parseDouble(System.getProperty("oneshot.learning.headLrScale", "1"));
         new SyntheticCt(SyntheticCt.Options.defaults().withSeed(5).withSize(SIZE).withCounts(segSlices, 6, slices,
                 testSlices))
                 .write(dir, line -> { });
@@ -64,14 +66,15 @@ class ClassificationLearningTest {
                 .toList();
         TrainConfig config = TrainConfig.builder().optBackbone("resnet18").optImageSize(SIZE).optSeed(3).optLr(lr)
                 .optWeightDecay(0).optIterations(iterations).optSegWarmup(warmup).optClsBatch(batch).optBnMode(bn)
-                .optLrDecay(lrDecay).build();
+                .optLrDecay(lrDecay).optHeadLrScale(headLrScale).build();
         int threads = Integer.getInteger("oneshot.learning.threads", 2);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             // a learning run needs no bit-reproducibility: use both cores of the CI machine, then restore the suite's 1
             JniUtils.setNumThreads(threads);
             Engine.getInstance().setRandomSeed(3);
             ModelConfig small = config.modelConfig().toBuilder().optFpnChannels(FPN).build();
-            OneShotNet net = new OneShotNet(small);
+            S2Weights s2 = S2Weights.valueOf(System.getProperty("oneshot.learning.s2", S2Weights.COPY.name()));
+            OneShotNet net = new OneShotNet(small, s2);
             net.initialize(manager);
             Evaluation before = evaluate(net, manager, data);
             PaperTrainer trainer = new PaperTrainer(config, net, manager, seg, cls);

@@ -89,6 +89,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " the paper)."})
     int lrDecay;
 
+    @Option(names = "--head-lr-scale", defaultValue = "1", paramLabel = "X", description = {"The FPN, attention layer"
+            + " and classifiers learn at --lr times X, in (0, 1] (default ${DEFAULT-VALUE}: one rate, the paper)."
+            + " 0.1 lets the body learn the hard classes from random weights."})
+    double headLrScale;
+
     @Option(names = "--resume", description = "Continue from FILE if it exists (same settings required).")
     boolean resume;
 
@@ -105,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = TrainConfig.builder().optBackbone(backbone).optImageSize(size).optIterations(iterations)
                 .optLr(lr).optWeightDecay(weightDecay).optSeed(seed).optCheckpointInterval(interval)
                 .optSegWarmup(segWarmup).optClsBatch(clsBatch).optBnMode(bnMode).optLrDecay(lrDecay)
-                .build();
+                .optHeadLrScale(headLrScale).build();
         if (Files.exists(out) && !resume) {
             throw new IllegalArgumentException(out + " exists: pass --resume to continue it, or choose another --out");
         }

@@ -37,7 +37,7 @@ class TrainBatchCommandTest {
     }
 
     @Test
-    void batchBatchNormModeAndLrDecayReachTheCheckpoint() throws Exception {
+    void batchBatchNormModeLrDecayAndHeadScaleReachTheCheckpoint() throws Exception {
         new SyntheticCt(SyntheticCt.Options.defaults().withSize(64).withCounts(2, 1, 3, 1))
                 .write(dir.resolve("data"), l -> { });
         StringWriter bad = new StringWriter();
@@ -50,14 +50,19 @@ class TrainBatchCommandTest {
         StringWriter badDecay = new StringWriter();
         assertEquals(2, train(badDecay, "--lr-decay", "-5"));
         assertTrue(badDecay.toString().contains("lrDecay") && badDecay.toString().contains("-5"), badDecay.toString());
+        StringWriter badScale = new StringWriter();
+        assertEquals(2, train(badScale, "--head-lr-scale", "1.5"));
+        assertTrue(badScale.toString().contains("headLrScale") && badScale.toString().contains("1.5"),
+                badScale.toString());
         assertFalse(Files.exists(dir.resolve("b.ckpt")), "a refused request writes nothing");
 
         StringWriter err = new StringWriter();
-        assertEquals(0, train(err, "--cls-batch", "2", "--bn-mode", "TRAIN_BATCH_EVAL_RUNNING", "--lr-decay", "40"),
-                err.toString());
+        assertEquals(0, train(err, "--cls-batch", "2", "--bn-mode", "TRAIN_BATCH_EVAL_RUNNING", "--lr-decay", "40",
+                "--head-lr-scale", "0.25"), err.toString());
         TrainConfig c = TrainedModel.config(dir.resolve("b.ckpt"));
         assertEquals(2, c.clsBatch());
         assertEquals(BnMode.TRAIN_BATCH_EVAL_RUNNING, c.bnMode());
         assertEquals(40, c.lrDecay());
+        assertEquals(0.25, c.headLrScale());
     }
 }

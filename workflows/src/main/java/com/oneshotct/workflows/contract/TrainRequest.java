@@ -17,7 +17,8 @@ package com.oneshotct.workflows.contract;
  * @param clsBatch images per classification step (absent in older requests: 0, read as 1)
  * @param bnMode BatchNorm statistics by name (absent in older requests: null, read as BATCH_STATS)
  * @param lrDecay cosine learning-rate decay over this many iterations (absent in older requests: 0, constant)
+ * @param headLrScale the FPN's and classification head's share of the rate (absent in older requests: 0, read as 1)
  */
 public record TrainRequest(String workflowId, String dataset, String datasetId, String backbone, int imageSize,
         int iterations, int checkpointInterval, long seed, double lr, String device, int segWarmup,
-        int clsBatch, String bnMode, int lrDecay) {}
+        int clsBatch, String bnMode, int lrDecay, double headLrScale) {}

@@ -43,11 +43,13 @@ import java.util.regex.Pattern;
  *     {@code TRAIN_BATCH_EVAL_RUNNING} (PyTorch's train/eval switch, for {@code clsBatch} above 1)
  * @param lrDecay 0 (the paper): constant learning rate; D: cosine decay from {@code lr} to {@code lr}/100 over the
  *     first D iterations (see the model's {@code TrainConfig.lrAt})
+ * @param headLrScale 1 (the paper): one rate for all; below 1: the FPN and the classification head learn at
+ *     {@code lr} times this (see the model's {@code TrainConfig.headLrScale})
  */
 public record PipelineInput(String dataset, String backbone, int imageSize, int iterations, int checkpointInterval,
         long seed, double lr, String device, String cpuQueue, String gpuQueue, List<String> evalSplits,
         String modelName, Duration parkTimeout, Duration heartbeatTimeout, int segWarmup, int clsBatch,
-        String bnMode, int lrDecay) {
+        String bnMode, int lrDecay, double headLrScale) {
 
     public static final List<String> BACKBONES =
             List.of("resnet18", "resnet34", "resnext50_32x4d", "resnext101_32x8d");
@@ -66,7 +68,8 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
 
     static final Set<String> FIELDS = new LinkedHashSet<>(List.of("dataset", "backbone", "imageSize",
             "iterations", "checkpointInterval", "seed", "lr", "device", "cpuQueue", "gpuQueue", "evalSplits",
-            "modelName", "parkTimeout", "heartbeatTimeout", "segWarmup", "clsBatch", "bnMode", "lrDecay"));
+            "modelName", "parkTimeout", "heartbeatTimeout", "segWarmup", "clsBatch", "bnMode", "lrDecay",
+            "headLrScale"));
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -79,7 +82,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
     public static PipelineInput defaults() {
         return new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, DEFAULT_LR, "cpu", "oneshot-cpu",
                 "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0, 1,
-                "BATCH_STATS", 0);
+                "BATCH_STATS", 0, 1);
     }
 
     /**
@@ -129,12 +132,13 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         int clsBatch = r.integer("clsBatch", d.clsBatch, 1, MAX_CLS_BATCH);
         String bnMode = r.choice("bnMode", d.bnMode, BN_MODES);
         int lrDecay = r.integer("lrDecay", d.lrDecay, 0, MAX_ITERATIONS);
+        double headLrScale = r.number("headLrScale", d.headLrScale, 0, 1);
         if (!r.problems().isEmpty()) {
             throw new IllegalArgumentException("pipeline input: " + String.join("; ", r.problems()));
         }
         return new PipelineInput(dataset, backbone, imageSize, iterations, checkpointInterval, seed, lr, device,
                 cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout, heartbeatTimeout, segWarmup, clsBatch, bnMode,
-                lrDecay);
+                lrDecay, headLrScale);
     }
 
     /**
@@ -162,21 +166,24 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         o.put("clsBatch", clsBatch);
         o.put("bnMode", bnMode);
         o.put("lrDecay", lrDecay);
+        o.put("headLrScale", headLrScale);
         return o;
     }
 
     /**
      * The canonical text of the fields that decide what training produces; {@link #configHash()} hashes it. The
      * learning rate is written with {@link Double#toHexString} because it is exact and, unlike
-     * {@link Double#toString}, did not change between JDK releases. {@code segWarmup}, {@code clsBatch}, {@code bnMode}
-     * and {@code lrDecay} are there only when not the paper's, so runs from before them keep their hash.
+     * {@link Double#toString}, did not change between JDK releases. {@code segWarmup}, {@code clsBatch}, {@code bnMode},
+     * {@code lrDecay} and {@code headLrScale} are there only when not the paper's, so runs from before them keep
+     * their hash.
      */
     public String configText() {
         return "backbone=" + backbone + "\nimageSize=" + imageSize + "\nseed=" + seed + "\nlr="
                 + Double.toHexString(lr) + "\n" + (segWarmup == 0 ? "" : "segWarmup=" + segWarmup + "\n")
                 + (clsBatch == 1 ? "" : "clsBatch=" + clsBatch + "\n")
                 + (bnMode.equals("BATCH_STATS") ? "" : "bnMode=" + bnMode + "\n")
-                + (lrDecay == 0 ? "" : "lrDecay=" + lrDecay + "\n");
+                + (lrDecay == 0 ? "" : "lrDecay=" + lrDecay + "\n")
+                + (headLrScale == 1 ? "" : "headLrScale=" + Double.toHexString(headLrScale) + "\n");
     }
 
     /** SHA-256 (lower-case hex) of {@link #configText()}: two runs share checkpoints only if these are equal. */

@@ -35,7 +35,7 @@ public final class RunIds {
         return null;
     }
 
-    /** The id with control characters shown as {@code \}{@code uXXXX}, for error messages. */
+    /** The id with each control character written as a Java escape (backslash, u, four hex digits), for messages. */
     public static String printable(String id) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < id.length() && i < MAX_LENGTH; i++) {

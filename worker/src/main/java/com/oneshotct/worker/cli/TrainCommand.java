@@ -91,7 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--head-lr-scale", defaultValue = "1", paramLabel = "X", description = {"The FPN, attention layer"
             + " and classifiers learn at --lr times X, in (0, 1] (default ${DEFAULT-VALUE}: one rate, the paper)."
-            + " 0.1 lets the body learn the hard classes from random weights."})
+            + " See the README, Learning."})
     double headLrScale;
 
     @Option(names = "--resume", description = "Continue from FILE if it exists (same settings required).")

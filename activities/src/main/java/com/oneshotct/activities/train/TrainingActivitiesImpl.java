@@ -165,7 +165,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                     // requests from before these fields carry 0 and null: the paper's values
                     .optClsBatch(r.clsBatch() == 0 ? 1 : r.clsBatch())
                     .optBnMode(r.bnMode() == null ? "BATCH_STATS" : r.bnMode()).optLrDecay(r.lrDecay())
-                    .optHeadLrScale(r.headLrScale() == 0 ? 1 : r.headLrScale()).build();
+                    .optHeadLrScale(r.headLrScale() == 0 ? 1 : r.headLrScale()).optPretrain(r.pretrain())
+                    .optBodyLrScale(r.bodyLrScale() == 0 ? 1 : r.bodyLrScale()).build();
         } catch (IllegalArgumentException e) {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_CONFIG);
         }

@@ -150,6 +150,11 @@ public final class OneShotNet extends NetBlock {
                 || k.startsWith("pos_classifier_attn.") || k.startsWith("neg_classifier_attn."));
     }
 
+    /** The backbone body's arrays (what a body pre-training trains and {@code bodyLrScale} slows down). */
+    public List<NDArray> bodyParameters() {
+        return trainable(k -> k.startsWith("backbone.body."));
+    }
+
     private List<NDArray> trainable(java.util.function.Predicate<String> key) {
         return StateDict.entries(this).stream().filter(e -> !e.kind().buffer() && key.test(e.key()))
                 .map(e -> e.parameter().getArray()).toList();

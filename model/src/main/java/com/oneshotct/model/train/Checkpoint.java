@@ -38,6 +38,7 @@ import java.util.zip.ZipOutputStream;
  *       the steps' {@code SplitMix64} states, the previous segmentation loss (as float bits), the optimiser's
  *       update count and per-parameter step counts by state-dict key;</li>
  *   <li>{@code weights/<key>.npy}: every state-dict entry (BatchNorm running statistics included) by reference key;</li>
+ *   <li>{@code pretrain/<key>.npy}: the body pre-training's linear layer, when the config pre-trains;</li>
  *   <li>{@code optimizer/m.<key>.npy}, {@code optimizer/v.<key>.npy}: Adam's moments;</li>
  *   <li>{@code SHA256SUMS}: {@code sha256sum} lines of every other entry, all checked on load (corruption).</li>
  * </ul>
@@ -50,6 +51,7 @@ public final class Checkpoint {
     private static final String HEADER = "header.json";
     private static final String WEIGHTS = "weights/";
     private static final String OPTIMIZER = "optimizer/";
+    private static final String PRETRAIN = "pretrain/";
     private static final String NPY = ".npy";
     private static final String SUMS = "SHA256SUMS";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +69,7 @@ public final class Checkpoint {
         for (StateDict.Entry e : StateDict.entries(trainer.net())) {
             arrays.put(WEIGHTS + e.key() + NPY, Npy.encode(e.parameter().getArray()));
         }
+        trainer.pretrainHead().forEach((k, a) -> arrays.put(PRETRAIN + k + NPY, Npy.encode(a)));
         for (int i = 0; i < keys.size(); i++) {
             arrays.put(OPTIMIZER + "m." + keys.get(i) + NPY, Npy.encode(adam.m(i)));
             arrays.put(OPTIMIZER + "v." + keys.get(i) + NPY, Npy.encode(adam.v(i)));
@@ -93,6 +96,8 @@ public final class Checkpoint {
         t.put("bnMode", tc.bnMode().name());
         t.put("lrDecay", tc.lrDecay());
         t.put("headLrScale", tc.headLrScale());
+        t.put("pretrain", tc.pretrain());
+        t.put("bodyLrScale", tc.bodyLrScale());
         h.put("s2Weights", trainer.net().s2Weights().name());
         h.put("iteration", trainer.iteration());
         h.put("samplerState", trainer.samplerState());
@@ -271,8 +276,22 @@ public final class Checkpoint {
                 m.add(mk);
                 v.add(vk);
             }
+            Map<NDArray, NDArray> head = new java.util.IdentityHashMap<>();
+            for (Map.Entry<String, NDArray> e : trainer.pretrainHead().entrySet()) {
+                String name = PRETRAIN + e.getKey() + NPY;
+                if (!entries.containsKey(name)) {
+                    throw new DataException(file, "checkpoint has no '" + name + "'");
+                }
+                NDArray a = decode(sub, entries.get(name), file, name);
+                if (!a.getShape().equals(e.getValue().getShape())) {
+                    throw new DataException(file, "checkpoint's " + name + " has shape " + a.getShape()
+                            + ", the trainer's " + e.getValue().getShape());
+                }
+                head.put(e.getValue(), a);
+            }
             try {
                 StateDict.load(trainer.net(), "", w, true, file.toString());
+                head.forEach((dst, src) -> dst.set(src.toByteBuffer()));
                 adam.restore(m, v, steps, h.path("adamUpdates").asLong());
             } catch (IllegalArgumentException e) {
                 throw new DataException(file, e.getMessage(), e);

@@ -42,6 +42,11 @@ import java.util.random.RandomGenerator;
  * land anywhere and the classification loss stays at the class prior (measured on the synthetic data; README,
  * "Learning"). A warm-up lets the detector put the RoIs on lesions first.
  *
+ * <p>Body pre-training ({@link TrainConfig#pretrain()}): the first iterations run a {@link BodyPretrainStep}
+ * instead (drawing the same images as a paper iteration, of which it uses the classification batch); its linear
+ * layer is in the shared optimiser under {@link BodyPretrainStep#WEIGHT} and {@link BodyPretrainStep#BIAS}. After
+ * it, with {@link TrainConfig#bodyLrScale()} below 1, the body learns at that fraction of the rate.
+ *
  * <p>Learning rate: constant ({@link TrainConfig#lr()}, the paper), or with {@link TrainConfig#lrDecay()} set, each
  * iteration's rate {@link TrainConfig#lrAt} (cosine decay) for both its steps; with
  * {@link TrainConfig#headLrScale()} below 1 the FPN and classification head move at that fraction of it.
@@ -55,11 +60,14 @@ public final class PaperTrainer {
     public static final String CLASSIFICATION = "classification";
     /** Key of the summed segmentation loss in the per-iteration loss map. */
     public static final String SEGMENTATION = "segmentation";
+    /** Key of the body pre-training loss, the only entry of a pre-training iteration's loss map. */
+    public static final String PRETRAIN = "pretrain";
 
     /** Progress callbacks, on the training thread. */
     public interface Listener {
         /** After iteration {@code iteration} (1-based) of {@code total}: the five segmentation losses, their sum
-         *  ({@link #SEGMENTATION}) and the {@link #CLASSIFICATION} loss (absent during a segmentation warm-up). */
+         *  ({@link #SEGMENTATION}) and the {@link #CLASSIFICATION} loss (absent during a segmentation warm-up);
+         *  during a body pre-training only {@link #PRETRAIN}. */
         void iteration(int iteration, int total, Map<String, Float> losses);
 
         /** After a checkpoint was written. */
@@ -74,6 +82,8 @@ public final class PaperTrainer {
     private final Adam adam;
     private final SegmentationStep segStep;
     private final ClassificationStep clsStep;
+    private final BodyPretrainStep pretrainStep;
+    private final List<NDArray> body;
     private final Stream stepRng;
     private SplitMix64 sampler;
     private int iteration;
@@ -119,9 +129,24 @@ public final class PaperTrainer {
         used.addAll(net.classificationParameters());
         List<StateDict.Entry> trained = StateDict.entries(net).stream()
                 .filter(e -> !e.kind().buffer() && used.contains(e.parameter().getArray())).toList();
-        this.keys = trained.stream().map(StateDict.Entry::key).toList();
-        this.adam = new Adam(trained.stream().map(e -> e.parameter().getArray()).toList(), manager, config.lr(),
-                config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        List<String> names = new java.util.ArrayList<>(trained.stream().map(StateDict.Entry::key).toList());
+        List<NDArray> arrays = new java.util.ArrayList<>(trained.stream().map(e -> e.parameter().getArray()).toList());
+        // a seed of its own, so the linear layer's start does not depend on how the sampler is used
+        this.pretrainStep = config.pretrain() == 0 ? null
+                : new BodyPretrainStep(net, manager, new SplitMix64(config.seed() ^ 0x5052455452414E4EL).nextLong());
+        if (pretrainStep != null) {
+            pretrainStep.head().forEach((k, a) -> {
+                names.add(k);
+                arrays.add(a);
+            });
+        }
+        this.keys = List.copyOf(names);
+        this.adam = new Adam(arrays, manager, config.lr(), config.beta1(), config.beta2(), config.eps(),
+                config.weightDecay());
+        if (pretrainStep != null) {
+            pretrainStep.use(adam);
+        }
+        this.body = net.bodyParameters();
         if (config.headLrScale() != 1) {
             adam.setRateScale(net.headParameters(), config.headLrScale());
         }
@@ -147,8 +172,20 @@ public final class PaperTrainer {
         for (int i = 0; i < config.clsBatch(); i++) {
             batch.add(classification.get(SplitMix64.below(sampler, classification.size())));
         }
-        if (config.lrDecay() > 0) {
-            adam.setLearningRate(config.lrAt(iteration));
+        if (config.pretraining(iteration)) {
+            adam.setLearningRate(config.rateAt(iteration));
+            float loss = pretrainStep.run(batch.stream().map(ClassificationItem::load).toList(),
+                    batch.stream().map(ClassificationItem::label).toList());
+            iteration++;
+            Map<String, Float> out = new LinkedHashMap<>();
+            out.put(PRETRAIN, loss);
+            return out;
+        }
+        if (config.bodyLrScale() != 1) {
+            adam.setRateScale(body, config.bodyLrScale());
+        }
+        if (config.lrDecay() > 0 || config.pretrain() > 0) {
+            adam.setLearningRate(config.rateAt(iteration));
         }
         Map<String, Float> losses = new LinkedHashMap<>(segStep.run(s.load()));
         float seg = 0;
@@ -160,7 +197,7 @@ public final class PaperTrainer {
         }
         previousSegLoss = seg;
         losses.put(SEGMENTATION, seg);
-        if (iteration >= config.segWarmup()) {
+        if (iteration - config.pretrain() >= config.segWarmup()) {
             losses.put(CLASSIFICATION, clsStep.run(batch.stream().map(ClassificationItem::load).toList(),
                     batch.stream().map(ClassificationItem::label).toList()));
         }
@@ -207,7 +244,17 @@ public final class PaperTrainer {
         return adam;
     }
 
-    /** State-dict keys of the optimiser's parameters, in its order. */
+    /** The body pre-training's linear layer by key (empty without pre-training). */
+    Map<String, NDArray> pretrainHead() {
+        return pretrainStep == null ? Map.of() : pretrainStep.head();
+    }
+
+    /** The body pre-training step (null without pre-training). */
+    public BodyPretrainStep pretrainStep() {
+        return pretrainStep;
+    }
+
+    /** Keys of the optimiser's parameters, in its order: state-dict keys, then the pre-training layer's. */
     List<String> optimizerKeys() {
         return keys;
     }

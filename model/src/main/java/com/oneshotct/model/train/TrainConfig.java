@@ -39,7 +39,7 @@ import com.oneshotct.model.nn.ModelConfig;
  */
 public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long seed, double lr, double weightDecay,
         double beta1, double beta2, double eps, int checkpointInterval, int segWarmup, int clsBatch, BnMode bnMode,
-        int lrDecay, double headLrScale) {
+        int lrDecay, double headLrScale, int pretrain, double bodyLrScale) {
     /** More images than this in one classification step would not fit a GPU at 512 px anyway. */
     public static final int MAX_CLS_BATCH = 64;
 
@@ -104,6 +104,30 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         if (!(headLrScale > 0 && headLrScale <= 1)) {
             throw bad("headLrScale", "must be above 0 and at most 1, got " + headLrScale);
         }
+        if (pretrain < 0 || pretrain > MAX_LR_DECAY) {
+            throw bad("pretrain", "must be 0 (none) or an iteration count up to " + MAX_LR_DECAY + ", got " + pretrain);
+        }
+        if (!(bodyLrScale > 0 && bodyLrScale <= 1)) {
+            throw bad("bodyLrScale", "must be above 0 and at most 1, got " + bodyLrScale);
+        }
+    }
+
+    /** Whether iteration {@code iteration} (0-based) is a body pre-training step rather than a paper iteration. */
+    public boolean pretraining(int iteration) {
+        return iteration < pretrain;
+    }
+
+    /**
+     * The learning rate of iteration {@code iteration} (0-based) of a whole run: during the pre-training a cosine
+     * decay from {@code lr} to the floor over its {@code pretrain} iterations; after it {@link #lrAt} of the paper
+     * iteration's own index ({@code iteration - pretrain}). Without pre-training exactly {@link #lrAt}.
+     */
+    public double rateAt(int iteration) {
+        if (!pretraining(iteration)) {
+            return lrAt(iteration - pretrain);
+        }
+        double floor = lr / LR_FLOOR_DIVISOR;
+        return floor + (lr - floor) * (1 + Math.cos(Math.PI * iteration / pretrain)) / 2;
     }
 
     /**
@@ -133,14 +157,15 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
      * The fields that decide what an iteration computes, in a fixed textual form (for the checkpoint's config
      * hash). {@code iterations} and {@code checkpointInterval} are left out: they say when to stop and save, not
      * what iteration k does, so a run may be resumed with a longer horizon. {@code segWarmup}, {@code clsBatch},
-     * {@code lrDecay} and {@code headLrScale} appear only when not the paper's, so checkpoints written before they
+     * {@code lrDecay}, {@code headLrScale}, {@code pretrain} and {@code bodyLrScale} appear only when not the paper's, so checkpoints written before they
      * existed keep their hash.
      */
     public String canonical() {
         return "backbone=" + backbone.name() + ";imageSize=" + imageSize + ";seed=" + seed + ";lr=" + lr
                 + ";weightDecay=" + weightDecay + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps
                 + (segWarmup == 0 ? "" : ";segWarmup=" + segWarmup) + (clsBatch == 1 ? "" : ";clsBatch=" + clsBatch)
-                + (lrDecay == 0 ? "" : ";lrDecay=" + lrDecay) + (headLrScale == 1 ? "" : ";headLrScale=" + headLrScale);
+                + (lrDecay == 0 ? "" : ";lrDecay=" + lrDecay) + (headLrScale == 1 ? "" : ";headLrScale=" + headLrScale)
+                + (pretrain == 0 ? "" : ";pretrain=" + pretrain) + (bodyLrScale == 1 ? "" : ";bodyLrScale=" + bodyLrScale);
     }
 
     private static IllegalArgumentException bad(String field, String problem) {
@@ -164,6 +189,8 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         private BnMode bnMode = BnMode.BATCH_STATS;
         private int lrDecay = 0;
         private double headLrScale = 1;
+        private int pretrain = 0;
+        private double bodyLrScale = 1;
 
         private Builder() {}
 
@@ -244,6 +271,16 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
             return this;
         }
 
+        public Builder optPretrain(int v) {
+            pretrain = v;
+            return this;
+        }
+
+        public Builder optBodyLrScale(double v) {
+            bodyLrScale = v;
+            return this;
+        }
+
         /** By name ({@code BATCH_STATS}, ...); an unknown name is an error naming the known. */
         public Builder optBnMode(String name) {
             try {
@@ -257,7 +294,7 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         /** The config; a bad field is an {@link IllegalArgumentException} that names it. */
         public TrainConfig build() {
             return new TrainConfig(backbone, imageSize, iterations, seed, lr, weightDecay, beta1, beta2, eps,
-                    checkpointInterval, segWarmup, clsBatch, bnMode, lrDecay, headLrScale);
+                    checkpointInterval, segWarmup, clsBatch, bnMode, lrDecay, headLrScale, pretrain, bodyLrScale);
         }
     }
 }

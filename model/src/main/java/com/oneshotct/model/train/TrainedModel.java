@@ -71,6 +71,8 @@ public record TrainedModel(TrainConfig config, OneShotNet net, int iteration, St
                     .optBnMode(t.path("bnMode").asText("BATCH_STATS"))
                     .optLrDecay(t.path("lrDecay").asInt(0))
                     .optHeadLrScale(t.path("headLrScale").asDouble(1))
+                    .optPretrain(t.path("pretrain").asInt(0))
+                    .optBodyLrScale(t.path("bodyLrScale").asDouble(1))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new DataException(file, "checkpoint header: " + e.getMessage(), e);

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Too long for the suite (see the README, "Learning"): runs with {@code -Doneshot.learning=true}; the knobs
  * {@code -Doneshot.learning.iterations}, {@code .warmup}, {@code .lr}, {@code .accuracy}, {@code .slices},
  * {@code .testSlices}, {@code .segSlices}, {@code .batch}, {@code .bn}, {@code .lrDecay}, {@code .evalEvery},
- * {@code .threads}, {@code .s2} (COPY or OWN), {@code .headLrScale} change it.
+ * {@code .threads}, {@code .s2} (COPY or OWN), {@code .headLrScale}, {@code .pretrain}, {@code .bodyLrScale} change
+ * it.
  */
 class ClassificationLearningTest {
     private static final int SIZE = 256;
@@ -55,7 +56,9 @@ class ClassificationLearningTest {
         BnMode bn = BnMode.valueOf(System.getProperty("oneshot.learning.bn", BnMode.TRAIN_BATCH_EVAL_RUNNING.name()));
         int testSlices = Integer.getInteger("oneshot.learning.testSlices", 60);
         int segSlices = Integer.getInteger("oneshot.learning.segSlices", 12);
-        int lrDecay = Integer.getInteger("oneshot.learning.lrDecay", iterations);
+        int pretrain = Integer.getInteger("oneshot.learning.pretrain", 0);
+        double bodyLrScale = Double.parseDouble(System.getProperty("oneshot.learning.bodyLrScale", "1"));
+        int lrDecay = Integer.getInteger("oneshot.learning.lrDecay", iterations - pretrain);
         double headLrScale = Double.parseDouble(System.getProperty("oneshot.learning.headLrScale", "1"));
         new SyntheticCt(SyntheticCt.Options.defaults().withSeed(5).withSize(SIZE).withCounts(segSlices, 6, slices,
                 testSlices))
@@ -66,7 +69,8 @@ class ClassificationLearningTest {
                 .toList();
         TrainConfig config = TrainConfig.builder().optBackbone("resnet18").optImageSize(SIZE).optSeed(3).optLr(lr)
                 .optWeightDecay(0).optIterations(iterations).optSegWarmup(warmup).optClsBatch(batch).optBnMode(bn)
-                .optLrDecay(lrDecay).optHeadLrScale(headLrScale).build();
+                .optLrDecay(lrDecay).optHeadLrScale(headLrScale).optPretrain(pretrain).optBodyLrScale(bodyLrScale)
+                .build();
         int threads = Integer.getInteger("oneshot.learning.threads", 2);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             // a learning run needs no bit-reproducibility: use both cores of the CI machine, then restore the suite's 1
@@ -81,7 +85,7 @@ class ClassificationLearningTest {
             long t0 = System.nanoTime();
             double[] window = new double[2];
             trainer.run((it, total, losses) -> {
-                Float c = losses.get(PaperTrainer.CLASSIFICATION);
+                Float c = losses.get(it <= pretrain ? PaperTrainer.PRETRAIN : PaperTrainer.CLASSIFICATION);
                 if (c != null) {
                     window[0] += c;
                     window[1]++;

@@ -187,8 +187,11 @@ public final class DemoCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, " | iteration %d/%d", p.iteration(), p.total()));
             Double seg = p.losses() == null ? null : p.losses().get("segmentation");
             Double cls = p.losses() == null ? null : p.losses().get("classification");
+            Double pre = p.losses() == null ? null : p.losses().get("pretrain");
             if (seg != null && cls != null) {
                 sb.append(String.format(Locale.ROOT, " | seg loss %.3f cls loss %.3f", seg, cls));
+            } else if (pre != null) {
+                sb.append(String.format(Locale.ROOT, " | pre-training loss %.3f", pre));
             }
             if (p.etaSeconds() >= 0) {
                 sb.append(" | ETA ").append(ProgressBar.duration(p.etaSeconds()));

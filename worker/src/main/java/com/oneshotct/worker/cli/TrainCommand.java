@@ -10,6 +10,7 @@ import com.oneshotct.model.infer.Overlay;
 import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.train.Checkpoint;
 import com.oneshotct.model.train.PaperTrainer;
+import com.oneshotct.model.train.SegmentationStep;
 import com.oneshotct.model.train.TrainConfig;
 import com.oneshotct.model.train.TrainedModel;
 import com.oneshotct.worker.report.LossChart;
@@ -94,6 +95,16 @@ public final class TrainCommand implements Callable<Integer> {
             + " See the README, Learning."})
     double headLrScale;
 
+    @Option(names = "--pretrain", defaultValue = "0", paramLabel = "N", description = {"First pre-train the backbone"
+            + " body for N iterations as a plain pooled image classifier (a stand-in for the ImageNet weights the"
+            + " paper starts from); they count in --iterations (default ${DEFAULT-VALUE}: none, the paper). See the"
+            + " README, Learning."})
+    int pretrain;
+
+    @Option(names = "--body-lr-scale", defaultValue = "1", paramLabel = "X", description = {"After the pre-training"
+            + " the body learns at --lr times X, in (0, 1] (default ${DEFAULT-VALUE}: one rate, the paper)."})
+    double bodyLrScale;
+
     @Option(names = "--resume", description = "Continue from FILE if it exists (same settings required).")
     boolean resume;
 
@@ -110,7 +121,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = TrainConfig.builder().optBackbone(backbone).optImageSize(size).optIterations(iterations)
                 .optLr(lr).optWeightDecay(weightDecay).optSeed(seed).optCheckpointInterval(interval)
                 .optSegWarmup(segWarmup).optClsBatch(clsBatch).optBnMode(bnMode).optLrDecay(lrDecay)
-                .optHeadLrScale(headLrScale).build();
+                .optHeadLrScale(headLrScale).optPretrain(pretrain).optBodyLrScale(bodyLrScale).build();
         if (Files.exists(out) && !resume) {
             throw new IllegalArgumentException(out + " exists: pass --resume to continue it, or choose another --out");
         }
@@ -168,13 +179,21 @@ public final class TrainCommand implements Callable<Integer> {
             int reached = trainer.run(new PaperTrainer.Listener() {
                 @Override
                 public void iteration(int iteration, int total, Map<String, Float> losses) {
-                    Map<String, Float> row = new java.util.LinkedHashMap<>(losses);
-                    Float cls = row.get(PaperTrainer.CLASSIFICATION);
-                    row.put(PaperTrainer.CLASSIFICATION, cls); // an empty cell during a warm-up keeps the column
+                    // every column in every row (empty cells during a warm-up or pre-training): the log's
+                    // columns are those of its first line
+                    Map<String, Float> row = new java.util.LinkedHashMap<>();
+                    if (config.pretrain() > 0) {
+                        row.put(PaperTrainer.PRETRAIN, losses.get(PaperTrainer.PRETRAIN));
+                    }
+                    SegmentationStep.LOSSES.forEach(k -> row.put(k, losses.get(k)));
+                    row.put(PaperTrainer.SEGMENTATION, losses.get(PaperTrainer.SEGMENTATION));
+                    row.put(PaperTrainer.CLASSIFICATION, losses.get(PaperTrainer.CLASSIFICATION));
                     log.append(iteration, row);
-                    bar.update(iteration, total, start, String.format(Locale.ROOT, "seg %.3f cls %s",
-                            losses.get(PaperTrainer.SEGMENTATION),
-                            cls == null ? "-" : String.format(Locale.ROOT, "%.3f", cls)));
+                    Float pre = losses.get(PaperTrainer.PRETRAIN);
+                    bar.update(iteration, total, start, pre != null
+                            ? String.format(Locale.ROOT, "pre-training %.3f", pre)
+                            : String.format(Locale.ROOT, "seg %.3f cls %s", losses.get(PaperTrainer.SEGMENTATION),
+                                    show(losses.get(PaperTrainer.CLASSIFICATION))));
                 }
 
                 @Override
@@ -196,6 +215,10 @@ public final class TrainCommand implements Callable<Integer> {
                 // the JVM is shutting down (Ctrl-C): the hook is already running and waits for this thread
             }
         }
+    }
+
+    private static String show(Float loss) {
+        return loss == null ? "-" : String.format(Locale.ROOT, "%.3f", loss);
     }
 
     /** {@code cpu}, {@code gpu} or {@code gpu:N}; a GPU that libtorch cannot see is a clear error. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code train --cls-batch N --bn-mode MODE --lr-decay N}: recorded in the checkpoint; a bad value is refused, naming it. */
+/** {@code train --cls-batch N --bn-mode MODE --lr-decay N --head-lr-scale X --pretrain N --body-lr-scale X}: recorded in the checkpoint; a bad value is refused, naming it. */
 class TrainBatchCommandTest {
     @TempDir
     Path dir;
@@ -54,15 +54,28 @@ class TrainBatchCommandTest {
         assertEquals(2, train(badScale, "--head-lr-scale", "1.5"));
         assertTrue(badScale.toString().contains("headLrScale") && badScale.toString().contains("1.5"),
                 badScale.toString());
+        StringWriter badBody = new StringWriter();
+        assertEquals(2, train(badBody, "--body-lr-scale", "0"));
+        assertTrue(badBody.toString().contains("bodyLrScale"), badBody.toString());
+        StringWriter badPre = new StringWriter();
+        assertEquals(2, train(badPre, "--pretrain", "-3"));
+        assertTrue(badPre.toString().contains("pretrain") && badPre.toString().contains("-3"), badPre.toString());
         assertFalse(Files.exists(dir.resolve("b.ckpt")), "a refused request writes nothing");
 
         StringWriter err = new StringWriter();
         assertEquals(0, train(err, "--cls-batch", "2", "--bn-mode", "TRAIN_BATCH_EVAL_RUNNING", "--lr-decay", "40",
-                "--head-lr-scale", "0.25"), err.toString());
+                "--head-lr-scale", "0.25", "--pretrain", "1", "--body-lr-scale", "0.5"), err.toString());
         TrainConfig c = TrainedModel.config(dir.resolve("b.ckpt"));
         assertEquals(2, c.clsBatch());
         assertEquals(BnMode.TRAIN_BATCH_EVAL_RUNNING, c.bnMode());
         assertEquals(40, c.lrDecay());
         assertEquals(0.25, c.headLrScale());
+        assertEquals(1, c.pretrain());
+        assertEquals(0.5, c.bodyLrScale());
+        // the one iteration was the pre-training's: its loss in its own column, the paper's columns kept, empty
+        java.util.List<String> log = Files.readAllLines(dir.resolve("b.ckpt.losses.csv"));
+        assertEquals("iteration,pretrain,rpn_objectness,rpn_box,roi_classifier,roi_box,mask,segmentation,classification",
+                log.get(0));
+        assertTrue(log.get(1).matches("1,[0-9.e+-]+,,,,,,,"), log.get(1));
     }
 }

@@ -18,7 +18,9 @@ package com.oneshotct.workflows.contract;
  * @param bnMode BatchNorm statistics by name (absent in older requests: null, read as BATCH_STATS)
  * @param lrDecay cosine learning-rate decay over this many iterations (absent in older requests: 0, constant)
  * @param headLrScale the FPN's and classification head's share of the rate (absent in older requests: 0, read as 1)
+ * @param pretrain iterations of body pre-training before the paper's (absent in older requests: 0, none)
+ * @param bodyLrScale the body's share of the rate after the pre-training (absent in older requests: 0, read as 1)
  */
 public record TrainRequest(String workflowId, String dataset, String datasetId, String backbone, int imageSize,
         int iterations, int checkpointInterval, long seed, double lr, String device, int segWarmup,
-        int clsBatch, String bnMode, int lrDecay, double headLrScale) {}
+        int clsBatch, String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale) {}

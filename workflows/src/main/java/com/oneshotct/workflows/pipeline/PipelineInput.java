@@ -45,11 +45,15 @@ import java.util.regex.Pattern;
  *     first D iterations (see the model's {@code TrainConfig.lrAt})
  * @param headLrScale 1 (the paper): one rate for all; below 1: the FPN and the classification head learn at
  *     {@code lr} times this (see the model's {@code TrainConfig.headLrScale})
+ * @param pretrain 0 (the paper): none; P: the first P iterations pre-train the backbone body as a pooled image
+ *     classifier (see the model's {@code TrainConfig.pretrain})
+ * @param bodyLrScale 1 (the paper): one rate; below 1: after the pre-training the body learns at {@code lr} times
+ *     this
  */
 public record PipelineInput(String dataset, String backbone, int imageSize, int iterations, int checkpointInterval,
         long seed, double lr, String device, String cpuQueue, String gpuQueue, List<String> evalSplits,
         String modelName, Duration parkTimeout, Duration heartbeatTimeout, int segWarmup, int clsBatch,
-        String bnMode, int lrDecay, double headLrScale) {
+        String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale) {
 
     public static final List<String> BACKBONES =
             List.of("resnet18", "resnet34", "resnext50_32x4d", "resnext101_32x8d");
@@ -69,7 +73,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
     static final Set<String> FIELDS = new LinkedHashSet<>(List.of("dataset", "backbone", "imageSize",
             "iterations", "checkpointInterval", "seed", "lr", "device", "cpuQueue", "gpuQueue", "evalSplits",
             "modelName", "parkTimeout", "heartbeatTimeout", "segWarmup", "clsBatch", "bnMode", "lrDecay",
-            "headLrScale"));
+            "headLrScale", "pretrain", "bodyLrScale"));
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -82,7 +86,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
     public static PipelineInput defaults() {
         return new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, DEFAULT_LR, "cpu", "oneshot-cpu",
                 "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0, 1,
-                "BATCH_STATS", 0, 1);
+                "BATCH_STATS", 0, 1, 0, 1);
     }
 
     /**
@@ -133,12 +137,14 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         String bnMode = r.choice("bnMode", d.bnMode, BN_MODES);
         int lrDecay = r.integer("lrDecay", d.lrDecay, 0, MAX_ITERATIONS);
         double headLrScale = r.number("headLrScale", d.headLrScale, 0, 1);
+        int pretrain = r.integer("pretrain", d.pretrain, 0, MAX_ITERATIONS);
+        double bodyLrScale = r.number("bodyLrScale", d.bodyLrScale, 0, 1);
         if (!r.problems().isEmpty()) {
             throw new IllegalArgumentException("pipeline input: " + String.join("; ", r.problems()));
         }
         return new PipelineInput(dataset, backbone, imageSize, iterations, checkpointInterval, seed, lr, device,
                 cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout, heartbeatTimeout, segWarmup, clsBatch, bnMode,
-                lrDecay, headLrScale);
+                lrDecay, headLrScale, pretrain, bodyLrScale);
     }
 
     /**
@@ -167,6 +173,8 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         o.put("bnMode", bnMode);
         o.put("lrDecay", lrDecay);
         o.put("headLrScale", headLrScale);
+        o.put("pretrain", pretrain);
+        o.put("bodyLrScale", bodyLrScale);
         return o;
     }
 
@@ -174,7 +182,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
      * The canonical text of the fields that decide what training produces; {@link #configHash()} hashes it. The
      * learning rate is written with {@link Double#toHexString} because it is exact and, unlike
      * {@link Double#toString}, did not change between JDK releases. {@code segWarmup}, {@code clsBatch}, {@code bnMode},
-     * {@code lrDecay} and {@code headLrScale} are there only when not the paper's, so runs from before them keep
+     * {@code lrDecay}, {@code headLrScale}, {@code pretrain} and {@code bodyLrScale} are there only when not the paper's, so runs from before them keep
      * their hash.
      */
     public String configText() {
@@ -183,7 +191,9 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
                 + (clsBatch == 1 ? "" : "clsBatch=" + clsBatch + "\n")
                 + (bnMode.equals("BATCH_STATS") ? "" : "bnMode=" + bnMode + "\n")
                 + (lrDecay == 0 ? "" : "lrDecay=" + lrDecay + "\n")
-                + (headLrScale == 1 ? "" : "headLrScale=" + Double.toHexString(headLrScale) + "\n");
+                + (headLrScale == 1 ? "" : "headLrScale=" + Double.toHexString(headLrScale) + "\n")
+                + (pretrain == 0 ? "" : "pretrain=" + pretrain + "\n")
+                + (bodyLrScale == 1 ? "" : "bodyLrScale=" + Double.toHexString(bodyLrScale) + "\n");
     }
 
     /** SHA-256 (lower-case hex) of {@link #configText()}: two runs share checkpoints only if these are equal. */

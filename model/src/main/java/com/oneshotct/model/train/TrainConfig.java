@@ -28,14 +28,25 @@ import com.oneshotct.model.nn.ModelConfig;
  * @param bnMode the statistics BatchNorm normalises with ({@link BnMode#BATCH_STATS}, the reference's);
  *     {@link BnMode#TRAIN_BATCH_EVAL_RUNNING} goes with {@code clsBatch} above 1 when training from random weights
  * @param lrDecay 0 (the paper): constant learning rate. D above 0: cosine decay from {@code lr} down to
- *     {@code lr} / {@value #LR_FLOOR_DIVISOR} over iterations 0..D (warm-up ones included), that floor after D;
+ *     {@code lr} / {@value #LR_FLOOR_DIVISOR} over iterations 0..D (warm-up ones included; counted from the end
+ *     of a {@code pretrain}), that floor after D;
  *     see {@link #lrAt}. A function of the iteration alone, so a resumed run continues it exactly
  * @param headLrScale 1 (the paper): every parameter learns at the same rate. Below 1: the parameters between the
  *     backbone body and the classification loss ({@link com.oneshotct.model.nn.OneShotNet#headParameters()}: the
  *     FPN, the attention layer, the two classifiers) learn at the rate times this, in both steps; the body and the
  *     detection heads keep the rate. In a PyTorch mimic (ResNet18 body + FPN + pooling, random weights) 0.1 is what
- *     let the body learn Normal vs COVID-19; our whole network has not reached the issue's accuracy with it yet
- *     (README, "Learning")
+ *     let the body learn Normal vs COVID-19; our whole network did not reach the issue's accuracy with it
+ *     ({@code pretrain} did; README, "Learning")
+ * @param pretrain 0 (the paper): none. P above 0: the first P iterations pre-train the backbone body alone as a
+ *     plain image classifier ({@link BodyPretrainStep}: {@code clsBatch} classification images, global average
+ *     pooling of C5, a linear layer, the same BCE), the rate cosine-decayed from {@code lr} to
+ *     {@code lr} / {@value #LR_FLOOR_DIVISOR} over those P iterations ({@link #rateAt}); the paper's iterations
+ *     follow, and {@code segWarmup} and {@code lrDecay} count from the end of the pre-training. A stand-in for the
+ *     ImageNet weights the paper starts from: from random weights the classification branch did not learn the
+ *     synthetic classes in any recipe tried, from a pre-trained body it does (README, "Learning")
+ * @param bodyLrScale 1 (the paper): the body learns at the rate. Below 1: in the paper's iterations (not during the
+ *     pre-training) the backbone body learns at the rate times this, in both steps, so the classification branch
+ *     does not wash out what the pre-training gave it
  */
 public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long seed, double lr, double weightDecay,
         double beta1, double beta2, double eps, int checkpointInterval, int segWarmup, int clsBatch, BnMode bnMode,

@@ -84,6 +84,7 @@ public final class PaperTrainer {
     private final ClassificationStep clsStep;
     private final BodyPretrainStep pretrainStep;
     private final List<NDArray> body;
+    private boolean bodyScaled;
     private final Stream stepRng;
     private SplitMix64 sampler;
     private int iteration;
@@ -181,8 +182,10 @@ public final class PaperTrainer {
             out.put(PRETRAIN, loss);
             return out;
         }
-        if (config.bodyLrScale() != 1) {
+        if (config.bodyLrScale() != 1 && !bodyScaled) {
+            // once per trainer: the scale follows from the config, so a resumed trainer sets it here too
             adam.setRateScale(body, config.bodyLrScale());
+            bodyScaled = true;
         }
         if (config.lrDecay() > 0 || config.pretrain() > 0) {
             adam.setLearningRate(config.rateAt(iteration));

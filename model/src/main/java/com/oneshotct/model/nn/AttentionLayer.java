@@ -16,6 +16,9 @@ import ai.djl.util.PairList;
  * normalising over the N RoIs -> sequence (1, N, C). Each branch ({@code lstm_pos}/{@code final_linear_pos},
  * {@code lstm_neg}/{@code final_linear_neg}): LSTM -> h_1..h_N; q = Linear(h_N); a = softmax_i(h_i . q);
  * o = sum_i a_i h_i + q.
+ *
+ * <p>Init as the authors' ({@link Init#authors}): convs kaiming_normal(fan_out, relu); every bias 0.01, the
+ * BatchNorms' and LSTMs' included; LSTM and linear weights PyTorch's default uniform.
  */
 public final class AttentionLayer extends NetBlock {
     /** The side the RoI features must have: two 2x2/2 convs then a 7x7 valid one reduce 28 to 1. */
@@ -51,11 +54,11 @@ public final class AttentionLayer extends NetBlock {
         lstmNeg = addChildBlock("lstm_neg", new Lstm(channels, channels));
         linearPos = addChildBlock("final_linear_pos", Dense.torchDefault(channels, channels));
         linearNeg = addChildBlock("final_linear_neg", Dense.torchDefault(channels, channels));
+        Init.authors(this);
     }
 
     private Conv conv(int kernel, int stride) {
-        return new Conv(channels, channels, kernel, stride, 0, 1, true,
-                Init.linearDefault((long) channels * kernel * kernel));
+        return new Conv(channels, channels, kernel, stride, 0, 1, true, Init.kaimingNormalFanOut());
     }
 
     /**

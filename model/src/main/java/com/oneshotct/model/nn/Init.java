@@ -1,6 +1,8 @@
 package com.oneshotct.model.nn;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.Initializer;
 
 /**
@@ -48,5 +50,30 @@ final class Init {
     static Initializer linearDefault(long fanIn) {
         float bound = (float) (1.0 / Math.sqrt(fanIn));
         return (manager, shape, type) -> manager.randomUniform(-bound, bound, shape, type);
+    }
+
+    /** The authors' bias for the s2 predictor and the attention layer. */
+    static final float AUTHORS_BIAS = 0.01f;
+
+    /**
+     * The loop the authors' {@code MaskRCNNPredictorTruncated} and {@code AttentionLayer} run over their own
+     * {@code named_parameters()} ({@code attn_model.py}): a trainable tensor whose key contains "weight" and
+     * "conv" takes kaiming_normal(fan_out, relu), one whose key contains "bias" the constant 0.01 (BatchNorm and
+     * LSTM biases included); the rest keeps its default (BatchNorm weights 1, LSTM and linear weights PyTorch's
+     * uniform). Keys are relative to {@code block}, so "conv" matches its own convs only. Sets initializers:
+     * call before {@code initialize}.
+     */
+    static void authors(Block block) {
+        Initializer bias = new ConstantInitializer(AUTHORS_BIAS);
+        for (StateDict.Entry e : StateDict.entries(block)) {
+            if (e.kind().buffer()) {
+                continue;
+            }
+            if (e.key().contains("weight") && e.key().contains("conv")) {
+                e.parameter().setInitializer(kaimingNormalFanOut());
+            } else if (e.key().contains("bias")) {
+                e.parameter().setInitializer(bias);
+            }
+        }
     }
 }

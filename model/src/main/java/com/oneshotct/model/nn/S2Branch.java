@@ -10,7 +10,7 @@ import com.oneshotct.model.ops.RoiAlign;
 /**
  * The classification branch from RPN proposals to RoI mask features for one image (model-spec section 5 steps
  * 1-4): RoIAlign 7x7 of the proposals -> s2 box head -> {@link S2Boxes} (16 boxes in sequence order) -> RoIAlign
- * 14x14 of those boxes -> {@code mask_head_s2} + ReLU -> {@code conv_mask} + ReLU -> {@code conv_reduce} + ReLU.
+ * 14x14 of those boxes -> {@code mask_head_s2} + ReLU -> {@code conv_mask} (no ReLU) -> {@code conv_reduce} + ReLU.
  *
  * <p>The box scoring runs on detached features: the choice of boxes is discrete and the reference never trains
  * the s2 heads. The mask features keep the graph to the feature map, so the classification loss reaches the

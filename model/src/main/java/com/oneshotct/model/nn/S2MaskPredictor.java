@@ -9,9 +9,11 @@ import ai.djl.util.PairList;
 
 /**
  * {@code roi_heads.mask_predictor_s2}, the classification branch's truncated mask predictor: {@code conv_mask}, a
- * transposed conv 2x2/2 256 -> 256, + ReLU, then {@code conv_reduce}, a 3x3 conv 256 -> 256 (pad 1), + ReLU, in
- * place of the per-class logits: (K, 256, 14, 14) -> (K, 256, 28, 28) RoI features for the attention layer.
- * Init kaiming_normal(fan_out, relu), bias 0, as the segmentation predictor it is copied from.
+ * transposed conv 2x2/2 256 -> 256 with no activation (the reference's {@code MaskRCNNPredictorTruncated} is
+ * conv_mask, conv_reduce, relu), then {@code conv_reduce}, a 3x3 conv 256 -> 256 (pad 1), + ReLU, in place of the
+ * per-class logits: (K, 256, 14, 14) -> (K, 256, 28, 28) RoI features for the attention layer.
+ * Init as the authors' {@code MaskRCNNPredictorTruncated}: kaiming_normal(fan_out, relu), bias 0.01
+ * ({@link Init#authors}).
  */
 public final class S2MaskPredictor extends NetBlock {
     private final ConvTranspose convMask;
@@ -21,6 +23,7 @@ public final class S2MaskPredictor extends NetBlock {
         convMask = addChildBlock("conv_mask", new ConvTranspose(channels, channels, 2, Init.kaimingNormalFanOut()));
         convReduce = addChildBlock("conv_reduce",
                 new Conv(channels, channels, 3, 1, 1, 1, true, Init.kaimingNormalFanOut()));
+        Init.authors(this);
     }
 
     public ConvTranspose convMask() {
@@ -32,7 +35,7 @@ public final class S2MaskPredictor extends NetBlock {
     }
 
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        NDArray up = Activation.relu(convMask.apply(ps, x, training));
+        NDArray up = convMask.apply(ps, x, training);
         return Activation.relu(convReduce.apply(ps, up, training));
     }
 

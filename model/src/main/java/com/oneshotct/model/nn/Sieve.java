@@ -10,7 +10,8 @@ import ai.djl.util.PairList;
 /**
  * The attention layer's "sieve" ({@code attn_layer.sieve.0}, model-spec 5 step 5): {@code conv_down} 2x2/2
  * C -> C/2, {@code bn}, ReLU, {@code conv_up} transposed 2x2/2 C/2 -> C. Its output replaces the RoI features
- * (no product or sum with them: {@code attention_head.npz} rules those out).
+ * (no product or sum with them: {@code attention_head.npz} rules those out). Init as the authors'
+ * {@code MaskFeaturesSieve} ({@link Init#authors}).
  */
 public final class Sieve extends NetBlock {
     private final Conv convDown;
@@ -23,10 +24,10 @@ public final class Sieve extends NetBlock {
         }
         int half = channels / 2;
         convDown = addChildBlock("conv_down",
-                new Conv(channels, half, 2, 2, 0, 1, true, Init.linearDefault(channels * 4L)));
+                new Conv(channels, half, 2, 2, 0, 1, true, Init.kaimingNormalFanOut()));
         bn = addChildBlock("bn", new BatchNorm2d(half, bnEps, bnMomentum, mode));
-        // PyTorch's fan-in of a transposed conv weight (in, out, k, k) is out * k * k
-        convUp = addChildBlock("conv_up", new ConvTranspose(half, channels, 2, Init.linearDefault(channels * 4L)));
+        convUp = addChildBlock("conv_up", new ConvTranspose(half, channels, 2, Init.kaimingNormalFanOut()));
+        Init.authors(this);
     }
 
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {

@@ -28,10 +28,11 @@ import java.util.random.RandomGenerator;
  * {@link ClassificationStep}, both on one shared {@link Adam} over the union of their parameters; each step updates
  * only its own parameters (PyTorch skips parameters without a gradient), so their step counts differ.
  *
- * <p>s2 weights: under {@link S2Weights#COPY} the segmentation heads are copied into the s2 heads after every
+ * <p>s2 weights: under {@link S2Weights#COPY} the segmentation heads are copied into the s2 heads in every
  * segmentation step whose summed loss is below the previous iteration's (the first step counts as a fall, from
- * +infinity, so the classification branch never sees the s2 heads' random init once training starts); under
- * {@link S2Weights#OWN} nothing is copied.
+ * +infinity, so the classification branch never sees the s2 heads' random init once training starts). As in the
+ * authors' {@code train.py}, the copy is taken after the backward pass and before the optimiser step: the s2 heads
+ * get the weights whose loss was just measured. Under {@link S2Weights#OWN} nothing is copied.
  *
  * <p>With {@link TrainConfig#clsBatch()} above 1 the iteration draws that many classification images (the first
  * where a batch of one would draw its image, the others after it) and runs them as one classification step.
@@ -190,14 +191,8 @@ public final class PaperTrainer {
         if (config.lrDecay() > 0 || config.pretrain() > 0) {
             adam.setLearningRate(config.rateAt(iteration));
         }
-        Map<String, Float> losses = new LinkedHashMap<>(segStep.run(s.load()));
-        float seg = 0;
-        for (float v : losses.values()) {
-            seg += v;
-        }
-        if (net.s2Weights() == S2Weights.COPY && seg < previousSegLoss) {
-            net.copySegmentationHeadsToS2();
-        }
+        Map<String, Float> losses = new LinkedHashMap<>(segStep.run(s.load(), this::beforeSegmentationUpdate));
+        float seg = sum(losses);
         previousSegLoss = seg;
         losses.put(SEGMENTATION, seg);
         if (iteration - config.pretrain() >= config.segWarmup()) {
@@ -206,6 +201,20 @@ public final class PaperTrainer {
         }
         iteration++;
         return losses;
+    }
+
+    private void beforeSegmentationUpdate(Map<String, Float> losses) {
+        if (net.s2Weights() == S2Weights.COPY && sum(losses) < previousSegLoss) {
+            net.copySegmentationHeadsToS2();
+        }
+    }
+
+    private static float sum(Map<String, Float> losses) {
+        float total = 0;
+        for (float v : losses.values()) {
+            total += v;
+        }
+        return total;
     }
 
     /**

@@ -20,9 +20,11 @@ import com.oneshotct.model.nn.SegmentationInference;
 import com.oneshotct.model.ops.BalancedSampler;
 import com.oneshotct.model.ops.Matcher;
 import com.oneshotct.model.ops.Native;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -67,6 +69,14 @@ public final class SegmentationStep {
      * {@link SegmentationSample#resized}), updating only {@link OneShotNet#segmentationParameters()} (the optimiser may hold
      * more, as the paper's shared one does); returns the five losses by name (see {@link #LOSSES}). */
     public Map<String, Float> run(SegmentationSample sample) {
+        return run(sample, losses -> { });
+    }
+
+    /**
+     * As {@link #run(SegmentationSample)}, calling {@code beforeUpdate} with the five losses after the backward pass
+     * and before the optimiser moves the weights (where the authors' {@code train.py} copies the s2 heads).
+     */
+    public Map<String, Float> run(SegmentationSample sample, Consumer<Map<String, Float>> beforeUpdate) {
         int size = net.config().imageSize();
         sample = sample.resized(size, size);
         Map<String, Float> out = new LinkedHashMap<>();
@@ -106,6 +116,7 @@ public final class SegmentationStep {
                     out.put(LOSSES.get(i), losses.get(i).getFloat());
                 }
             }
+            beforeUpdate.accept(Collections.unmodifiableMap(out));
             if (!adam.updateIfFinite(params)) {
                 skipped++;
             }

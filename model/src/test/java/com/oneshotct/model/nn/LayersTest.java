@@ -84,7 +84,8 @@ class LayersTest {
      * Mask: mask_fcn1 centre 2, bias -1: x = 3 -> 5; conv_mask [1, -1, 2, 0] -> [5, -5, 10, 0] -> ReLU
      * [5, 0, 10, 0]; logits 1x1 w [1, -2] b [0, 1] -> [5, 0, 10, 0] and [-9, 1, -19, 1].
      * The s2 heads take the same values except fc6 = x (box, x = 2: fc6 2, fc7 1, logits [1, -0.5], deltas 1..8)
-     * and conv_reduce, centre 1 and bias -6 on the ReLU'd [5, 0, 10, 0] -> [-1, -6, 4, -6] -> ReLU [0, 0, 4, 0].
+     * and the s2 predictor, whose conv_mask has no ReLU (model-spec section 5): conv_reduce, centre -1 and bias 6,
+     * on [5, -5, 10, 0] -> [1, 11, -4, 6] -> ReLU [1, 11, 0, 6] (a ReLU after conv_mask would give [1, 6, 0, 6]).
      */
     @Test
     void tinyHeadsByHand() {
@@ -95,7 +96,7 @@ class LayersTest {
         float[] conv = new float[9];
         conv[4] = 2;
         float[] reduce = new float[9];
-        reduce[4] = 1;
+        reduce[4] = -1;
         StateDict.load(heads, "roi_heads.", new NDList(
                 named("roi_heads.box_head.fc6.weight", new float[] {3}, 1, 1),
                 named("roi_heads.box_head.fc6.bias", new float[] {-1}, 1),
@@ -124,7 +125,7 @@ class LayersTest {
                 named("roi_heads.mask_predictor_s2.conv_mask.weight", new float[] {1, -1, 2, 0}, 1, 1, 2, 2),
                 named("roi_heads.mask_predictor_s2.conv_mask.bias", new float[] {0}, 1),
                 named("roi_heads.mask_predictor_s2.conv_reduce.weight", reduce, 1, 1, 3, 3),
-                named("roi_heads.mask_predictor_s2.conv_reduce.bias", new float[] {-6}, 1)), true, "test");
+                named("roi_heads.mask_predictor_s2.conv_reduce.bias", new float[] {6}, 1)), true, "test");
         NDList box = heads.box(ps, manager.create(new float[] {2, -1}, new Shape(2, 1, 1, 1)), false);
         assertArrayEquals(new float[] {7, -6.5f, 0, 0.5f}, box.get(0).toFloatArray());
         assertArrayEquals(new float[] {7, 14, 21, 28, 35, 42, 49, 56, 0, 0, 0, 0, 0, 0, 0, 0},
@@ -137,7 +138,7 @@ class LayersTest {
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, boxS2.get(1).toFloatArray());
         NDArray features = heads.maskFeaturesS2(ps, manager.create(new float[] {3}, new Shape(1, 1, 1, 1)), false);
         assertEquals(new Shape(1, 1, 2, 2), features.getShape());
-        assertArrayEquals(new float[] {0, 0, 4, 0}, features.toFloatArray());
+        assertArrayEquals(new float[] {1, 11, 0, 6}, features.toFloatArray());
     }
 
     /** At the model's sizes: K RoIs pooled (K, 256, 7, 7) and (K, 256, 14, 14). */

@@ -37,9 +37,9 @@ class S2WeightsTest {
             NDList s2 = heads.boxS2(ps, pooled7, false);
             assertArrayEquals(seg.get(0).toFloatArray(), s2.get(0).toFloatArray());
             assertArrayEquals(seg.get(1).toFloatArray(), s2.get(1).toFloatArray());
-            // the segmentation path up to conv_mask + ReLU, then the s2 branch's own conv_reduce + ReLU
-            NDArray up = Activation.relu(heads.maskPredictor().convMask().apply(ps,
-                    heads.maskHead().apply(ps, pooled14, false), false));
+            // the segmentation path up to conv_mask (no ReLU), then the s2 branch's own conv_reduce + ReLU
+            NDArray up = heads.maskPredictor().convMask().apply(ps, heads.maskHead().apply(ps, pooled14, false),
+                    false);
             NDArray expected = Activation.relu(heads.maskPredictorS2().convReduce().apply(ps, up, false));
             assertArrayEquals(expected.toFloatArray(), heads.maskFeaturesS2(ps, pooled14, false).toFloatArray());
             assertArrayEquals(reduce, heads.maskPredictorS2().convReduce().getParameters().get("weight").getArray()

@@ -8,13 +8,17 @@ import java.util.Objects;
  * and what follows from it, the paper's class-weighted F1 beside macro F1 and accuracy, the paper's per-image
  * segmentation AP at IoU 0.5, 0.75 and the mean over 0.50..0.95 ({@code map}), and COCO-style mask AP.
  * {@code apLabels}: which mask labels took part in AP, any of {@code lung}, {@code ggo}, {@code consolidation}.
+ * {@code apMaxDetections} and {@code apScoreThreshold}: which detections took part in AP (at most that many per
+ * image, each scoring above the threshold; the authors' protocol is 128 at 0.75, rows recorded before the registry
+ * kept it were scored with 4 at 0.75).
  * Rates are fractions in [0, 1]. The database checks accuracy, sensitivity and precision against the matrix.
  */
 public record EvaluationScores(String split, int imageCount, List<String> apLabels, ConfusionMatrix confusionMatrix,
                                double accuracy, double weightedF1, double macroF1,
                                ClassRates sensitivity, ClassRates precision,
                                double ap50, double ap75, double map,
-                               double cocoAp, double cocoAp50, double cocoAp75) {
+                               double cocoAp, double cocoAp50, double cocoAp75,
+                               int apMaxDetections, double apScoreThreshold) {
 
     public EvaluationScores {
         Objects.requireNonNull(split, "split");

@@ -82,7 +82,8 @@ final class Rows {
                     + " e.confusion_matrix, e.accuracy, e.weighted_f1, e.macro_f1,"
                     + " e.sensitivity_normal, e.sensitivity_cp, e.sensitivity_covid,"
                     + " e.precision_normal, e.precision_cp, e.precision_covid,"
-                    + " e.ap50, e.ap75, e.map, e.coco_ap, e.coco_ap50, e.coco_ap75";
+                    + " e.ap50, e.ap75, e.map, e.coco_ap, e.coco_ap50, e.coco_ap75, e.ap_max_detections,"
+                    + " e.ap_score_threshold";
 
     static Evaluation evaluation(ResultSet rs) throws SQLException {
         EvaluationScores scores = new EvaluationScores(rs.getString("split"), rs.getInt("image_count"),
@@ -93,7 +94,8 @@ final class Rows {
                 new ClassRates(nullableDouble(rs, "precision_normal"), nullableDouble(rs, "precision_cp"),
                         nullableDouble(rs, "precision_covid")),
                 rs.getDouble("ap50"), rs.getDouble("ap75"), rs.getDouble("map"),
-                rs.getDouble("coco_ap"), rs.getDouble("coco_ap50"), rs.getDouble("coco_ap75"));
+                rs.getDouble("coco_ap"), rs.getDouble("coco_ap50"), rs.getDouble("coco_ap75"),
+                rs.getInt("ap_max_detections"), rs.getDouble("ap_score_threshold"));
         return new Evaluation(rs.getLong("id"), rs.getString("workflow_id"), rs.getLong("checkpoint_id"),
                 rs.getInt("checkpoint_iteration"), rs.getString("checkpoint_key"), instant(rs, "created_at"),
                 scores);

@@ -74,11 +74,11 @@ abstract class EvaluationModelContract extends DbContract {
     void scoresThatContradictTheirMatrixAreRefusedByName() {
         EvaluationScores good = scores("bad", CM, 0.81, 0.79, 0.6, 0.5, 0.47, 0.4);
         EvaluationScores wrongAccuracy = new EvaluationScores("bad", 20, good.apLabels(), good.confusionMatrix(),
-                0.85, 0.81, 0.79, good.sensitivity(), good.precision(), 0.6, 0.5, 0.47, 0.4, 0.6, 0.3);
+                0.85, 0.81, 0.79, good.sensitivity(), good.precision(), 0.6, 0.5, 0.47, 0.4, 0.6, 0.3, 128, 0.75);
         assertEquals("evaluations_accuracy_matches_matrix", refused(wrongAccuracy).constraint());
 
         EvaluationScores wrongCount = new EvaluationScores("bad", 21, good.apLabels(), good.confusionMatrix(),
-                16.0 / 21, 0.81, 0.79, good.sensitivity(), good.precision(), 0.6, 0.5, 0.47, 0.4, 0.6, 0.3);
+                16.0 / 21, 0.81, 0.79, good.sensitivity(), good.precision(), 0.6, 0.5, 0.47, 0.4, 0.6, 0.3, 128, 0.75);
         assertEquals("evaluations_confusion_matrix_counts_images", refused(wrongCount).constraint());
 
         int[][] negative = {{5, -1, 0}, {0, 4, 2}, {1, 0, 7}};
@@ -86,13 +86,20 @@ abstract class EvaluationModelContract extends DbContract {
         assertEquals("evaluations_confusion_matrix_is_3x3", refused(neg).constraint());
 
         EvaluationScores apAboveOne = new EvaluationScores("bad", 20, good.apLabels(), good.confusionMatrix(),
-                0.8, 0.81, 0.79, good.sensitivity(), good.precision(), 1.5, 0.5, 0.47, 0.4, 0.6, 0.3);
+                0.8, 0.81, 0.79, good.sensitivity(), good.precision(), 1.5, 0.5, 0.47, 0.4, 0.6, 0.3, 128, 0.75);
         assertEquals("evaluations_rates_in_unit_interval", refused(apAboveOne).constraint());
 
         EvaluationScores unknownLabel = new EvaluationScores("bad", 20, List.of("ggo", "tumour"),
                 good.confusionMatrix(), 0.8, 0.81, 0.79, good.sensitivity(), good.precision(), 0.6, 0.5, 0.47,
-                0.4, 0.6, 0.3);
+                0.4, 0.6, 0.3, 128, 0.75);
         assertEquals("evaluations_ap_labels_known", refused(unknownLabel).constraint());
+
+        EvaluationScores noCap = new EvaluationScores("bad", 20, good.apLabels(), good.confusionMatrix(), 0.8,
+                0.81, 0.79, good.sensitivity(), good.precision(), 0.6, 0.5, 0.47, 0.4, 0.6, 0.3, 0, 0.75);
+        assertEquals("evaluations_ap_max_detections_positive", refused(noCap).constraint());
+        EvaluationScores certain = new EvaluationScores("bad", 20, good.apLabels(), good.confusionMatrix(), 0.8,
+                0.81, 0.79, good.sensitivity(), good.precision(), 0.6, 0.5, 0.47, 0.4, 0.6, 0.3, 128, 1.0);
+        assertEquals("evaluations_ap_score_threshold_range", refused(certain).constraint());
 
         assertThrows(IllegalArgumentException.class, () -> ConfusionMatrix.of(new int[][] {{1, 2}, {3, 4}}));
         assertThrows(NotFoundException.class, () -> registry.evaluations().record(55_555L, good));
@@ -137,6 +144,6 @@ abstract class EvaluationModelContract extends DbContract {
     private static EvaluationScores withSensitivity(EvaluationScores s, ClassRates sensitivity) {
         return new EvaluationScores(s.split(), s.imageCount(), s.apLabels(), s.confusionMatrix(), s.accuracy(),
                 s.weightedF1(), s.macroF1(), sensitivity, s.precision(), s.ap50(), s.ap75(), s.map(), s.cocoAp(),
-                s.cocoAp50(), s.cocoAp75());
+                s.cocoAp50(), s.cocoAp75(), s.apMaxDetections(), s.apScoreThreshold());
     }
 }

@@ -52,7 +52,7 @@ final class Fixtures {
                 (double) (m.get(0, 0) + m.get(1, 1) + m.get(2, 2)) / total, weightedF1, macroF1,
                 new ClassRates(rate(m, 0, true), rate(m, 1, true), rate(m, 2, true)),
                 new ClassRates(rate(m, 0, false), rate(m, 1, false), rate(m, 2, false)),
-                ap50, ap75, map, cocoAp, Math.min(1, cocoAp + 0.2), Math.max(0, cocoAp - 0.1));
+                ap50, ap75, map, cocoAp, Math.min(1, cocoAp + 0.2), Math.max(0, cocoAp - 0.1), 128, 0.75);
     }
 
     /** Sensitivity (row) or precision (column) of class {@code k}; null when that row/column is empty. */

@@ -22,9 +22,9 @@ abstract class MigrationContract extends DbContract {
         String fresh = freshSchemaName("migrate");
         try (Database first = Database.open(server().withSchema(fresh))) {
             MigrationReport report = first.migrate();
-            assertEquals(5, report.applied(),
-                    "V1 tables, V2 views, V3 attempt activity ids, V4 attempt notes, V5 latest checkpoint ties");
-            assertEquals("5", report.schemaVersion());
+            assertEquals(6, report.applied(), "V1 tables, V2 views, V3 attempt activity ids, V4 attempt notes,"
+                    + " V5 latest checkpoint ties, V6 evaluation AP protocol");
+            assertEquals("6", report.schemaVersion());
             assertEquals(List.of("checkpoints", "datasets", "evaluations", "latest_checkpoints", "model_versions",
                     "runs", "stage_attempts", "training_metrics"), names(first, fresh, "BASE TABLE"));
             assertEquals(List.of("run_summary", "stage_history"), names(first, fresh, "VIEW"));
@@ -33,9 +33,35 @@ abstract class MigrationContract extends DbContract {
         try (Database restarted = Database.open(server().withSchema(fresh))) {
             MigrationReport again = restarted.migrate();
             assertEquals(0, again.applied());
-            assertEquals("5", again.schemaVersion());
+            assertEquals("6", again.schemaVersion());
             restarted.validate();
             drop(restarted, fresh);
+        }
+    }
+
+    /** V6: an evaluation recorded under V5 reads back with the protocol it was scored with, 4 at 0.75. */
+    @Test
+    void evaluationsFromBeforeTheApProtocolColumnsReadAs4At075() throws SQLException {
+        String fresh = freshSchemaName("v5rows");
+        try (Database d = Database.open(server().withSchema(fresh))) {
+            org.flywaydb.core.Flyway.configure().dataSource(d.dataSource()).locations(Migrations.LOCATION)
+                    .schemas(fresh).defaultSchema(fresh).target("5").load().migrate();
+            d.registry().runs().register(Fixtures.run("wf-v5", "resnet18", "synthetic"));
+            Checkpoint k = d.registry().training().recordCheckpoint(Fixtures.checkpoint("wf-v5", 10, 1));
+            try (Connection c = d.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO " + fresh + ".evaluations (run_id, checkpoint_id, split, image_count,"
+                        + " ap_labels, confusion_matrix, accuracy, weighted_f1, macro_f1, sensitivity_normal,"
+                        + " precision_normal, ap50, ap75, map, coco_ap, coco_ap50, coco_ap75)"
+                        + " SELECT run_id, id, 'test', 1, ARRAY['ggo'], ARRAY[[1,0,0],[0,0,0],[0,0,0]], 1, 1, 1,"
+                        + " 1, 1, 0.5, 0.4, 0.3, 0.2, 0.3, 0.1"
+                        + " FROM " + fresh + ".checkpoints WHERE id = " + k.id());
+            }
+            assertEquals(1, d.migrate().applied());
+            EvaluationScores old = d.registry().evaluations().evaluations("wf-v5").get(0).scores();
+            assertEquals(4, old.apMaxDetections());
+            assertEquals(0.75, old.apScoreThreshold());
+            assertEquals(0.5, old.ap50());
+            drop(d, fresh);
         }
     }
 

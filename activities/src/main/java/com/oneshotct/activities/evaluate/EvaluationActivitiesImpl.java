@@ -13,9 +13,9 @@ import com.oneshotct.db.Registry;
 import com.oneshotct.db.Stage;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.DataException;
+import com.oneshotct.model.infer.ApProtocol;
 import com.oneshotct.model.infer.Evaluation;
 import com.oneshotct.model.infer.Evaluator;
-import com.oneshotct.model.infer.OneShotPredictor;
 import com.oneshotct.model.train.TrainedModel;
 import com.oneshotct.workflows.contract.ErrorTypes;
 import com.oneshotct.workflows.contract.EvaluateRequest;
@@ -81,7 +81,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
                         + model.config().backbone().id() + " at " + model.config().imageSize() + " px, the run asks for "
                         + request.backbone() + " at " + request.imageSize() + " px", ErrorTypes.FOREIGN_CHECKPOINT);
             }
-            Evaluator evaluator = new Evaluator(new OneShotPredictor(model.net()), null);
+            Evaluator evaluator = Evaluator.of(model.net(), ApProtocol.AUTHORS, null);
             int[] before = {0};
             for (String split : request.splits()) {
                 Evaluation e;

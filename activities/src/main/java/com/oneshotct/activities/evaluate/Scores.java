@@ -11,6 +11,9 @@ import java.util.Map;
 
 /** An {@link Evaluation} as the registry stores it, and as the workflow's headline figures. */
 public final class Scores {
+    /** Headline keys of the AP protocol. */
+    public static final String AP_MAX_DETECTIONS = "ap_max_detections";
+    public static final String AP_SCORE_THRESHOLD = "ap_score_threshold";
     private static final List<String> LABELS = List.of("background", "lung", "ggo", "consolidation");
 
     private Scores() {}
@@ -47,10 +50,14 @@ public final class Scores {
                 e.apLabels().stream().map(LABELS::get).toList(), ConfusionMatrix.of(counts), r.accuracy(),
                 r.weightedF1(), r.macroF1(), new ClassRates(sens[0], sens[1], sens[2]),
                 new ClassRates(prec[0], prec[1], prec[2]), e.paperAp().ap50(), e.paperAp().ap75(), e.paperAp().map(),
-                e.coco().ap(), e.coco().ap50(), e.coco().ap75());
+                e.coco().ap(), e.coco().ap50(), e.coco().ap75(), e.protocol().maxDetections(),
+                e.protocol().scoreThreshold());
     }
 
-    /** accuracy, weighted_f1, macro_f1, sensitivity_*, ap50, ap75, map, coco_ap, coco_ap50, coco_ap75. */
+    /**
+     * accuracy, weighted_f1, macro_f1, sensitivity_*, ap50, ap75, map, coco_ap, coco_ap50, coco_ap75, and the AP
+     * protocol they were scored under: ap_max_detections, ap_score_threshold.
+     */
     static Map<String, Double> headline(EvaluationScores s) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("accuracy", s.accuracy());
@@ -65,6 +72,8 @@ public final class Scores {
         m.put("coco_ap", s.cocoAp());
         m.put("coco_ap50", s.cocoAp50());
         m.put("coco_ap75", s.cocoAp75());
+        m.put(AP_MAX_DETECTIONS, (double) s.apMaxDetections());
+        m.put(AP_SCORE_THRESHOLD, s.apScoreThreshold());
         m.values().removeIf(java.util.Objects::isNull);
         return m;
     }

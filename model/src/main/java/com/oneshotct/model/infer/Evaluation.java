@@ -13,6 +13,7 @@ import java.util.List;
  * A checkpoint's scores on one split.
  *
  * @param split the split evaluated
+ * @param protocol which detections took part in {@code paperAp} and {@code coco}
  * @param classification the classification images' report (null when the split has none)
  * @param predictions each classification image's truth and prediction
  * @param paperAp the paper's per-image mask AP (null when the split has no segmentation images)
@@ -23,10 +24,11 @@ import java.util.List;
  * @param imageNames segmentation image names, by COCO image id - 1
  * @param perImageAp each segmentation image's own prediction set, for reports
  */
-public record Evaluation(String split, ClassificationReport classification, List<ClassificationCsv.Row> predictions,
+public record Evaluation(String split, ApProtocol protocol, ClassificationReport classification, List<ClassificationCsv.Row> predictions,
         PaperApResult paperAp, List<Integer> apLabels, CocoApResult coco, CocoGroundTruth groundTruth,
         List<CocoDetection> detections, List<String> imageNames, List<PaperApImage> perImageAp) {
     public Evaluation {
+        java.util.Objects.requireNonNull(protocol, "protocol");
         predictions = List.copyOf(predictions);
         apLabels = List.copyOf(apLabels);
         detections = List.copyOf(detections);

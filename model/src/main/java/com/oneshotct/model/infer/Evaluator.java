@@ -19,6 +19,7 @@ import com.oneshotct.model.metrics.MaskPrediction;
 import com.oneshotct.model.metrics.MaskTruth;
 import com.oneshotct.model.metrics.PaperAp;
 import com.oneshotct.model.metrics.PaperApImage;
+import com.oneshotct.model.nn.OneShotNet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -36,12 +37,22 @@ public final class Evaluator {
     }
 
     private final SlicePredictor predictor;
+    private final ApProtocol protocol;
     private final Set<Integer> labels;
 
-    /** @param labels mask labels that take part in AP, null for all */
-    public Evaluator(SlicePredictor predictor, Set<Integer> labels) {
+    /**
+     * @param protocol the detections {@code predictor} keeps, recorded with the scores
+     * @param labels mask labels that take part in AP, null for all
+     */
+    public Evaluator(SlicePredictor predictor, ApProtocol protocol, Set<Integer> labels) {
         this.predictor = predictor;
+        this.protocol = java.util.Objects.requireNonNull(protocol, "protocol");
         this.labels = labels == null ? null : Set.copyOf(labels);
+    }
+
+    /** An evaluator of {@code net} whose predictor keeps the detections {@code protocol} names. */
+    public static Evaluator of(OneShotNet net, ApProtocol protocol, Set<Integer> labels) {
+        return new Evaluator(new OneShotPredictor(net, protocol.detections(net.config())), protocol, labels);
     }
 
     public Evaluation evaluate(NDManager manager, CtDataset data, String split, Progress progress) {
@@ -100,7 +111,7 @@ public final class Evaluator {
         List<Integer> categories = labels == null ? List.of(1, 2, 3) : List.copyOf(new TreeSet<>(labels));
         CocoGroundTruth gt = new CocoGroundTruth(images, categories, annotations);
         List<Integer> apLabels = labels == null ? List.copyOf(seen) : List.copyOf(new TreeSet<>(labels));
-        return new Evaluation(split, cls.isEmpty() ? null : ClassificationReport.of(cm), rows,
+        return new Evaluation(split, protocol, cls.isEmpty() ? null : ClassificationReport.of(cm), rows,
                 seg.isEmpty() ? null : PaperAp.evaluate(apImages, labels), apLabels,
                 seg.isEmpty() ? null : CocoMaskAp.evaluate(gt, detections), gt, detections, names, apImages);
     }

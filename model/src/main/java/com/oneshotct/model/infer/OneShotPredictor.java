@@ -35,7 +35,10 @@ public final class OneShotPredictor implements SlicePredictor {
     private final S2Branch s2;
     private final Preprocess preprocess;
 
-    /** With the model config's detection settings (the reference evaluation's: score > 0.75, at most 4). */
+    /**
+     * With the model config's detection settings (score > 0.75, at most 4: the authors' {@code eval.py}), the
+     * display default of {@code predict} and the report's overlays; AP uses {@link ApProtocol} instead.
+     */
     public OneShotPredictor(OneShotNet net) {
         this(net, detectionsOf(net.config()));
     }

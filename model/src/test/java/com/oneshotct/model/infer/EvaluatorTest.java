@@ -64,7 +64,7 @@ class EvaluatorTest {
     void theTruthScoresOneEverywhere() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             int[] calls = {0};
-            Evaluation e = new Evaluator((mg, im) -> TRUTH.get(key(im)), null)
+            Evaluation e = new Evaluator((mg, im) -> TRUTH.get(key(im)), ApProtocol.AUTHORS, null)
                     .evaluate(m, data, "test", (done, total) -> calls[0] = done);
             long clsTest = data.classification().stream().filter(i -> i.split().equals("test")).count();
             long segTest = data.segmentation().stream().filter(i -> i.split().equals("test")).count();
@@ -84,7 +84,7 @@ class EvaluatorTest {
     void alwaysNormalScoresTheNormalShare() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Evaluation e = new Evaluator((mg, im) -> new Prediction(ImageClass.NORMAL, new double[] {1, 0, 0},
-                    new double[] {1, 0, 0}, List.of(), im.width(), im.height()), Set.of(2, 3))
+                    new double[] {1, 0, 0}, List.of(), im.width(), im.height()), ApProtocol.AUTHORS, Set.of(2, 3))
                     .evaluate(m, data, "test", (d, t) -> { });
             List<ClassificationItem> test = data.classification().stream().filter(i -> i.split().equals("test"))
                     .toList();
@@ -107,7 +107,7 @@ class EvaluatorTest {
     void anEmptySplitIsNamed() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                    () -> new Evaluator((mg, im) -> null, null).evaluate(m, data, "nosuch", (d, t) -> { }));
+                    () -> new Evaluator((mg, im) -> null, ApProtocol.AUTHORS, null).evaluate(m, data, "nosuch", (d, t) -> { }));
             assertTrue(ex.getMessage().contains("'nosuch'"), ex.getMessage());
         }
     }

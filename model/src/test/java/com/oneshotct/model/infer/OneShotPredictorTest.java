@@ -49,6 +49,22 @@ class OneShotPredictorTest {
         manager.close();
     }
 
+    /** An AP protocol's cap and threshold are the predictor's: the cap binds, the threshold filters. */
+    @Test
+    void apProtocolSetsTheCapAndThreshold() {
+        int uncapped = new OneShotPredictor(net, new ApProtocol(128, 0.0).detections(net.config()))
+                .predict(manager, slice).lesions().size();
+        assertTrue(uncapped > 4, "an untrained model at threshold 0 gives more than 4 detections: " + uncapped);
+        assertEquals(4, new OneShotPredictor(net, new ApProtocol(4, 0.0).detections(net.config()))
+                .predict(manager, slice).lesions().size());
+        List<Lesion> above = new OneShotPredictor(net, new ApProtocol(128, 0.26).detections(net.config()))
+                .predict(manager, slice).lesions();
+        assertTrue(above.size() < uncapped, above.size() + " of " + uncapped);
+        for (Lesion l : above) {
+            assertTrue(l.score() > 0.26, "score " + l.score());
+        }
+    }
+
     /** At the model's own size the lesions are the segmentation inference's detections, masks thresholded. */
     @Test
     void lesionsAreTheSegmentationDetections() {

@@ -11,6 +11,7 @@ import com.oneshotct.model.data.Preprocess;
 import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.model.infer.Evaluation;
+import com.oneshotct.model.infer.ApProtocol;
 import com.oneshotct.model.infer.Evaluator;
 import com.oneshotct.model.infer.OneShotPredictor;
 import com.oneshotct.model.nn.BnMode;
@@ -165,6 +166,6 @@ class ClassificationLearningTest {
     }
 
     private static Evaluation evaluate(OneShotNet net, NDManager manager, CtDataset data) {
-        return new Evaluator(new OneShotPredictor(net), null).evaluate(manager, data, "test", (d, t) -> { });
+        return Evaluator.of(net, ApProtocol.AUTHORS, null).evaluate(manager, data, "test", (d, t) -> { });
     }
 }

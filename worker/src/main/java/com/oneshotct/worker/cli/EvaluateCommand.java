@@ -4,12 +4,11 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.oneshotct.model.data.CtDataset;
+import com.oneshotct.model.infer.ApProtocol;
 import com.oneshotct.model.infer.Evaluation;
 import com.oneshotct.model.infer.Evaluator;
-import com.oneshotct.model.infer.OneShotPredictor;
 import com.oneshotct.model.metrics.CocoJson;
 import com.oneshotct.model.metrics.CocoMaskAp;
-import com.oneshotct.model.nn.Detections;
 import com.oneshotct.model.train.TrainedModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,8 +52,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<Integer> labels;
 
     @Option(names = "--score-threshold", paramLabel = "P",
-            description = "Detections need a score above P (default: the model's, 0.75 as the reference evaluated).")
+            description = "AP takes detections scoring above P (default: the authors' AP protocol, 0.75).")
     Double threshold;
+
+    @Option(names = "--max-detections", paramLabel = "N",
+            description = "AP takes at most N detections per image (default: the authors' AP protocol, 128).")
+    Integer maxDetections;
 
     @Option(names = "--json", description = "Print JSON instead of tables.")
     boolean json;
@@ -64,6 +67,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ApProtocol protocol;
+        try {
+            protocol = ApProtocol.of(maxDetections, threshold);
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("--max-detections / --score-threshold: " + bad.getMessage(), bad);
+        }
         CtDataset ds = CtDataset.open(data);
         Set<Integer> filter = labels == null ? null : new TreeSet<>(labels);
         Path parent = checkpoint.toAbsolutePath().getParent();
@@ -75,10 +84,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(TrainCommand.device(device), "PyTorch")) {
             TrainedModel model = TrainedModel.open(checkpoint, manager);
             var c = model.net().config();
-            Detections det = new Detections(threshold == null ? c.scoreThresh() : threshold, c.detNmsThresh(),
-                    c.detectionsPerImage(), (float) c.minBoxSize());
             ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), ProgressBar.stderrIsTerminal(), "evaluate");
-            Evaluation e = new Evaluator(new OneShotPredictor(model.net(), det), filter)
+            Evaluation e = Evaluator.of(model.net(), protocol, filter)
                     .evaluate(manager, ds, split, (done, total) -> bar.update(done, total, 0, split));
             CocoJson.writeResults(res, e.detections());
             CocoJson.writeGroundTruth(gt, e.groundTruth());
@@ -95,10 +102,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 }
                 if (e.paperAp() != null) {
                     out.printf(Locale.ROOT, "segmentation: %d images, %d ground-truth instances, %d detections"
-                            + " (score > %s, at most %d per image)%n", e.imageNames().size(),
-                            e.groundTruth().annotations().size(), e.detections().size(),
-                            threshold == null ? c.scoreThresh() : threshold, c.detectionsPerImage());
-                    ScoreFormat.printSegmentation(out, e.coco(), e.paperAp(), CocoMaskAp.MAX_DETS);
+                            + " (%s)%n", e.imageNames().size(), e.groundTruth().annotations().size(),
+                            e.detections().size(), e.protocol());
+                    ScoreFormat.printSegmentation(out, e.protocol(), e.coco(), e.paperAp(), CocoMaskAp.MAX_DETS);
                 }
                 out.printf(Locale.ROOT, "COCO results: %s%nCOCO ground truth: %s%n", res, gt);
             }
@@ -116,7 +122,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             root.set("classification", ScoreFormat.classificationJson(m, e.classification()));
         }
         if (e.paperAp() != null) {
-            ObjectNode s = ScoreFormat.segmentationJson(m, e.coco(), e.paperAp());
+            ObjectNode s = ScoreFormat.segmentationJson(m, e.protocol(), e.coco(), e.paperAp());
             s.put("images", e.imageNames().size()).put("instances", e.groundTruth().annotations().size())
                     .put("detections", e.detections().size());
             root.set("segmentation", s);

@@ -108,12 +108,20 @@ public final class MetricsCommand implements Callable<Integer> {
         PaperApResult paper = PaperAp.evaluate(PaperApImage.fromCoco(truth, dets), filter);
         if (json) {
             ObjectMapper m = new ObjectMapper();
-            out.println(m.writeValueAsString(ScoreFormat.segmentationJson(m, coco, paper)));
+            out.println(m.writeValueAsString(ScoreFormat.segmentationJson(m, null, coco, paper)));
             return;
         }
         out.printf(Locale.ROOT, "%d images, %d ground-truth instances, %d detections%n", truth.images().size(),
                 truth.annotations().size(), dets.size());
-        ScoreFormat.printSegmentation(out, coco, paper, CocoMaskAp.MAX_DETS);
+        out.printf(Locale.ROOT, "AP detections: all of the results file's (at most %d on one image, lowest score"
+                + " %s)%n", mostPerImage(dets), dets.stream().mapToDouble(CocoDetection::score).min().stream()
+                .mapToObj(v -> String.format(Locale.ROOT, "%.4f", v)).findFirst().orElse("n/a"));
+        ScoreFormat.printSegmentation(out, null, coco, paper, CocoMaskAp.MAX_DETS);
+    }
+
+    private static long mostPerImage(List<CocoDetection> dets) {
+        return dets.stream().collect(java.util.stream.Collectors.groupingBy(CocoDetection::imageId,
+                java.util.stream.Collectors.counting())).values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     private void classification(PrintWriter out) throws Exception {

@@ -15,6 +15,7 @@ import com.oneshotct.db.RunDetail;
 import com.oneshotct.db.RunSummary;
 import com.oneshotct.db.Stage;
 import com.oneshotct.db.StageAttempt;
+import com.oneshotct.model.infer.ApProtocol;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -221,7 +222,8 @@ final class RunsFormat {
                 .append(rates(s.precision())).append(NL);
         b.append("    paper AP50 ").append(num(s.ap50())).append("  AP75 ").append(num(s.ap75())).append("  mAP ")
                 .append(num(s.map())).append("  COCO AP ").append(num(s.cocoAp())).append("  AP50 ")
-                .append(num(s.cocoAp50())).append("  AP75 ").append(num(s.cocoAp75())).append(NL);
+                .append(num(s.cocoAp50())).append("  AP75 ").append(num(s.cocoAp75())).append("  (")
+                .append(apProtocol(s)).append(")").append(NL);
         b.append("    confusion (rows true, cols predicted: Normal CP COVID)");
         for (int t = 0; t < ConfusionMatrix.CLASSES; t++) {
             b.append(t == 0 ? " " : " / ");
@@ -230,6 +232,11 @@ final class RunsFormat {
             }
         }
         return b.append(NL).toString();
+    }
+
+    /** The detections that took part in AP, as {@code ApProtocol} prints them. */
+    static String apProtocol(EvaluationScores s) {
+        return new ApProtocol(s.apMaxDetections(), s.apScoreThreshold()).toString();
     }
 
     private static String rates(ClassRates r) {

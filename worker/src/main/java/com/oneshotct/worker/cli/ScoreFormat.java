@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.oneshotct.model.metrics.ClassificationReport;
+import com.oneshotct.model.infer.ApProtocol;
 import com.oneshotct.model.metrics.CocoApResult;
 import com.oneshotct.model.metrics.PaperApResult;
 import java.io.PrintWriter;
@@ -79,9 +80,16 @@ final class ScoreFormat {
                 + " macro F1 %.4f%n", r.accuracy(), r.weightedF1(), r.macroF1());
     }
 
-    /** {@code {"coco":{"AP","AP50","AP75"},"paper":{"AP50","AP75","mAP","labels":[...]}}}. */
-    static ObjectNode segmentationJson(ObjectMapper m, CocoApResult coco, PaperApResult paper) {
+    /**
+     * {@code {"protocol":{"max_detections","score_threshold"},"coco":{"AP","AP50","AP75"},
+     * "paper":{"AP50","AP75","mAP","labels":[...]}}}; no protocol when the detections came as they are (a file).
+     */
+    static ObjectNode segmentationJson(ObjectMapper m, ApProtocol protocol, CocoApResult coco, PaperApResult paper) {
         ObjectNode root = m.createObjectNode();
+        if (protocol != null) {
+            root.putObject("protocol").put("max_detections", protocol.maxDetections())
+                    .put("score_threshold", protocol.scoreThreshold());
+        }
         root.putObject("coco").put("AP", coco.ap()).put("AP50", coco.ap50()).put("AP75", coco.ap75());
         ObjectNode p = root.putObject("paper").put("AP50", paper.ap50()).put("AP75", paper.ap75())
                 .put("mAP", paper.map());
@@ -90,7 +98,11 @@ final class ScoreFormat {
         return root;
     }
 
-    static void printSegmentation(PrintWriter out, CocoApResult coco, PaperApResult paper, int maxDets) {
+    static void printSegmentation(PrintWriter out, ApProtocol protocol, CocoApResult coco, PaperApResult paper,
+                                  int maxDets) {
+        if (protocol != null) {
+            out.printf(Locale.ROOT, "AP detections: %s%n", protocol);
+        }
         out.printf(Locale.ROOT, "COCO mask AP (pycocotools semantics, area all, maxDets %d)%n", maxDets);
         out.printf(Locale.ROOT, "  %-8s %-8s %-8s%n", "AP", "AP50", "AP75");
         out.printf(Locale.ROOT, "  %-8.4f %-8.4f %-8.4f%n", coco.ap(), coco.ap50(), coco.ap75());

@@ -1,6 +1,7 @@
 package com.oneshotct.worker.report;
 
 import com.oneshotct.db.EvaluationScores;
+import com.oneshotct.model.infer.ApProtocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,12 +11,13 @@ import java.util.Objects;
  * the registry keeps only at 0.5 and 0.75 (and their mean), and the whole row as the registry would store it.
  *
  * @param split the split evaluated
+ * @param protocol the detections that took part in AP
  * @param checkpointIteration the checkpoint's iteration
  * @param apAtThresholds AP at IoU 0.50, 0.55, ..., 0.95; empty when the split has no segmentation images
  * @param scores the registry's form of the evaluation; null when the split lacks classification or segmentation
  *     images (the registry needs both)
  */
-public record Reevaluation(String split, int checkpointIteration, List<Double> apAtThresholds,
+public record Reevaluation(String split, ApProtocol protocol, int checkpointIteration, List<Double> apAtThresholds,
                            EvaluationScores scores) {
     public static final int THRESHOLDS = 10;
 
@@ -47,6 +49,7 @@ public record Reevaluation(String split, int checkpointIteration, List<Double> a
         diff(out, "macro F1", registry.macroF1(), scores.macroF1());
         diff(out, "sensitivity", registry.sensitivity(), scores.sensitivity());
         diff(out, "precision", registry.precision(), scores.precision());
+        diff(out, "AP detections", ReportPage.apProtocol(registry), ReportPage.apProtocol(scores));
         diff(out, "AP@0.5", registry.ap50(), scores.ap50());
         diff(out, "AP@0.75", registry.ap75(), scores.ap75());
         diff(out, "mAP", registry.map(), scores.map());

@@ -9,6 +9,7 @@ import com.oneshotct.db.Evaluation;
 import com.oneshotct.db.EvaluationScores;
 import com.oneshotct.db.Run;
 import com.oneshotct.db.StageAttempt;
+import com.oneshotct.model.infer.ApProtocol;
 import com.oneshotct.model.infer.Overlay;
 import java.time.Instant;
 import java.util.List;
@@ -152,6 +153,8 @@ public final class ReportPage {
         metric(b, evals, "images", "images", s -> (double) s.imageCount(), true);
         b.append("<tr><th>AP labels</th>");
         evals.forEach(e -> cell(b, String.join(", ", e.scores().apLabels())));
+        b.append("</tr>\n<tr><th>AP detections</th>");
+        evals.forEach(e -> cell(b, apProtocol(e.scores()).shortLabel()));
         b.append("</tr>\n");
         metric(b, evals, "accuracy", "accuracy", EvaluationScores::accuracy, false);
         metric(b, evals, "weighted_f1", "weighted F1", EvaluationScores::weightedF1, false);
@@ -167,6 +170,10 @@ public final class ReportPage {
         metric(b, evals, "map", "mAP (0.50:0.95)", EvaluationScores::map, false);
         metric(b, evals, "coco_ap", "COCO mask AP", EvaluationScores::cocoAp, false);
         b.append("</table>\n");
+    }
+
+    static ApProtocol apProtocol(EvaluationScores s) {
+        return new ApProtocol(s.apMaxDetections(), s.apScoreThreshold());
     }
 
     private static void confusion(StringBuilder b, Evaluation focus, Figures f) {
@@ -205,7 +212,8 @@ public final class ReportPage {
         }
         b.append("<p>The paper's per-image mask AP on split ").append(escape(r.split()))
                 .append(", checkpoint iteration ").append(r.checkpointIteration())
-                .append(", evaluated again by this report.</p>\n<table id=\"ap\">\n<tr><th>IoU</th>");
+                .append(", evaluated again by this report (").append(escape(r.protocol().toString()))
+                .append(").</p>\n<table id=\"ap\">\n<tr><th>IoU</th>");
         for (int i = 0; i < r.apAtThresholds().size(); i++) {
             b.append(String.format(Locale.ROOT, "<th>%.2f</th>", Reevaluation.threshold(i)));
         }
@@ -234,7 +242,8 @@ public final class ReportPage {
             return;
         }
         b.append("<p>Each picture: the prediction (left, with the predicted class and its probability) beside the"
-                + " ground truth (right). Lung blue, GGO yellow, consolidation red.</p>\n");
+                + " ground truth (right). Lung blue, GGO yellow, consolidation red. The prediction shows what"
+                + " `oneshot predict` shows: " + escape(ApProtocol.DISPLAY.toString()) + ".</p>\n");
         for (int i = 0; i < files.size(); i++) {
             SliceOverlay o = in.overlays().get(i);
             b.append("<figure class=\"slice\">");

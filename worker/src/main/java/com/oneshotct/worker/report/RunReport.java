@@ -19,6 +19,7 @@ import com.oneshotct.db.RunDetail;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.data.SegmentationSample;
+import com.oneshotct.model.infer.ApProtocol;
 import com.oneshotct.model.infer.Evaluator;
 import com.oneshotct.model.infer.OneShotPredictor;
 import com.oneshotct.model.train.TrainedModel;
@@ -149,12 +150,13 @@ public final class RunReport {
                     .sorted(Comparator.comparing(SegmentationItem::name)).limit(options.slices()).toList();
             try (NDManager manager = NDManager.newBaseManager(options.device(), "PyTorch")) {
                 TrainedModel model = TrainedModel.open(file, manager);
-                OneShotPredictor predictor = new OneShotPredictor(model.net());
-                re = evaluate(manager, predictor, data, split, checkpoint);
+                // the registry row's protocol, so that the two evaluations compare like with like
+                ApProtocol protocol = focus != null ? ReportPage.apProtocol(focus.scores()) : ApProtocol.AUTHORS;
+                re = evaluate(manager, Evaluator.of(model.net(), protocol, null), protocol, data, split, checkpoint);
                 if (re.apAtThresholds().isEmpty()) {
                     notes.add("Split '" + split + "' has no segmentation images: no AP per IoU threshold.");
                 }
-                overlays = overlays(manager, predictor, slices);
+                overlays = overlays(manager, new OneShotPredictor(model.net()), slices);
             }
             if (slices.isEmpty()) {
                 notes.add("Split '" + split + "' has no segmentation slices to overlay.");
@@ -168,13 +170,13 @@ public final class RunReport {
                 re, overlays, notes);
     }
 
-    private Reevaluation evaluate(NDManager manager, OneShotPredictor predictor, CtDataset data, String split,
-                                  Checkpoint checkpoint) {
+    private Reevaluation evaluate(NDManager manager, Evaluator evaluator, ApProtocol protocol, CtDataset data,
+                                  String split, Checkpoint checkpoint) {
         int total = (int) (data.classification().stream().filter(i -> i.split().equals(split)).count()
                 + data.segmentation().stream().filter(i -> i.split().equals(split)).count());
         progress.accept("evaluating split '" + split + "': " + total + " images");
         int step = Math.max(1, (total + 3) / 4);
-        com.oneshotct.model.infer.Evaluation e = new Evaluator(predictor, null).evaluate(manager, data, split,
+        com.oneshotct.model.infer.Evaluation e = evaluator.evaluate(manager, data, split,
                 (done, all) -> {
                     if (done % step == 0 || done == all) {
                         progress.accept(String.format(Locale.ROOT, "evaluated %d/%d images", done, all));
@@ -187,7 +189,7 @@ public final class RunReport {
             scores = null;
         }
         List<Double> ap = e.paperAp() == null ? List.of() : e.paperAp().apAtThresholds();
-        return new Reevaluation(split, checkpoint.iteration(), ap, scores);
+        return new Reevaluation(split, protocol, checkpoint.iteration(), ap, scores);
     }
 
     private List<SliceOverlay> overlays(NDManager manager, OneShotPredictor predictor, List<SegmentationItem> items) {

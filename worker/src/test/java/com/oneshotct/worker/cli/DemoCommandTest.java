@@ -22,7 +22,8 @@ class DemoCommandTest {
         String text = out.toString();
         assertEquals(0, code, text);
         assertTrue(text.contains("succeeded after 2 iterations"), text);
-        assertTrue(text.contains("paper: CNCB-NCOV") && text.contains("weighted F1"), text);
+        assertTrue(text.contains("CNCB-NCOV, paper") && text.contains("weighted F1"), text);
+        assertTrue(text.contains("AP of the run: at most 128 detections per image, score > 0.75"), text);
         assertTrue(text.contains("[train] running") || text.contains("[evaluate]"), "live progress lines: " + text);
         assertTrue(Files.exists(dir.resolve("data-64").resolve("manifest.json")), "the dataset is kept");
         java.util.regex.Matcher report = java.util.regex.Pattern.compile("report: (\\S+index\\.html)").matcher(text);

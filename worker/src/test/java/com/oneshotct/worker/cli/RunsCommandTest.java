@@ -77,7 +77,7 @@ class RunsCommandTest {
         int[][] cm = {{5, 1, 0}, {0, 4, 2}, {1, 0, 7}};
         r.evaluations().record(k.id(), new EvaluationScores("test", 20, List.of("ggo", "consolidation"),
                 ConfusionMatrix.of(cm), 0.8, 0.81, 0.79, new ClassRates(5.0 / 6, 4.0 / 6, 7.0 / 8),
-                new ClassRates(5.0 / 6, 4.0 / 5, 7.0 / 9), 0.6, 0.5, 0.47, 0.4, 0.6, 0.3));
+                new ClassRates(5.0 / 6, 4.0 / 5, 7.0 / 9), 0.6, 0.5, 0.47, 0.4, 0.6, 0.3, 128, 0.75));
         r.models().promote("oneshot-ct", k.id(), "champion");
         r.runs().updateStatus("wf-one", RunStatus.SUCCEEDED, null);
 
@@ -145,6 +145,8 @@ class RunsCommandTest {
         assertTrue(s.contains("accuracy 0.8000  weighted F1 0.8100  macro F1 0.7900"), s);
         assertTrue(s.contains("sensitivity Normal 0.8333 CP 0.6667 COVID 0.8750"), s);
         assertTrue(s.contains("confusion (rows true, cols predicted: Normal CP COVID) 5 1 0 / 0 4 2 / 1 0 7"), s);
+        assertTrue(s.contains("COCO AP 0.4000  AP50 0.6000  AP75 0.3000  (at most 128 detections per image,"
+                + " score > 0.75)"), s);
         assertTrue(s.contains("oneshot-ct  v1  champion  iter 490"), s);
     }
 
@@ -157,6 +159,7 @@ class RunsCommandTest {
         assertEquals(490, d.get("latest").get("iteration").asInt());
         assertEquals("[[5,1,0],[0,4,2],[1,0,7]]",
                 d.get("evaluations").get(0).get("scores").get("confusionMatrix").toString());
+        assertEquals(128, d.get("evaluations").get(0).get("scores").get("apMaxDetections").asInt());
         assertEquals("fetch_dataset", d.get("attempts").get(0).get("stage").asText());
         assertTrue(d.get("attempts").get(0).get("note").isNull());
         assertEquals("train", d.get("attempts").get(2).get("stage").asText());

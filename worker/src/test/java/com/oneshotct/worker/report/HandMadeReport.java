@@ -18,6 +18,7 @@ import com.oneshotct.model.data.ImageClass;
 import com.oneshotct.model.data.MaskLabel;
 import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.data.SegmentationSample;
+import com.oneshotct.model.infer.ApProtocol;
 import com.oneshotct.model.infer.Lesion;
 import com.oneshotct.model.infer.Prediction;
 import com.oneshotct.model.metrics.BinaryMask;
@@ -54,7 +55,7 @@ final class HandMadeReport {
         // sensitivities 9/10, 6/11, 8/17; precisions 9/15, 6/12, 8/11 (column sums 15, 12, 11); 23 of 38 right
         EvaluationScores s = new EvaluationScores("test", 38, List.of("lung", "ggo"), ConfusionMatrix.of(MATRIX),
                 23.0 / 38, 0.61, 0.6, new ClassRates(0.9, 6.0 / 11, 8.0 / 17),
-                new ClassRates(9.0 / 15, 0.5, 8.0 / 11), 0.75, 0.5, 0.45, 0.4, 0.7, 0.3);
+                new ClassRates(9.0 / 15, 0.5, 8.0 / 11), 0.75, 0.5, 0.45, 0.4, 0.7, 0.3, 128, 0.75);
         Evaluation e = new Evaluation(11, NAME, k.id(), k.iteration(), k.objectKey(), t, s);
         List<Double> ap = List.of(0.75, 0.7, 0.68, 0.6, 0.55, 0.5, 0.4, 0.3, 0.1, 0.0);
         List<SliceOverlay> overlays = new ArrayList<>();
@@ -62,7 +63,7 @@ final class HandMadeReport {
             overlays.add(overlay("slice<" + i + ">"));
         }
         Dataset ds = new Dataset("cd".repeat(32), "synthetic<64>", "datasets/x/", 40, 4096, Map.of("test", 38), t);
-        return new ReportInputs(run, ds, k, attempts, curve, List.of(e), e, new Reevaluation("test", 6, ap, s),
+        return new ReportInputs(run, ds, k, attempts, curve, List.of(e), e, new Reevaluation("test", ApProtocol.AUTHORS, 6, ap, s),
                 overlays, List.of("a note with <markup> & more"));
     }
 

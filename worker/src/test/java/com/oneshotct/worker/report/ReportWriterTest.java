@@ -86,6 +86,9 @@ class ReportWriterTest {
         assertEquals("0.5000", cell(html, "data-iou=\"0.75\""));
         assertEquals("0.0000", cell(html, "data-iou=\"0.95\""));
         assertTrue(html.contains("id=\"agreement\">This evaluation reproduces"), "same scores, same row");
+        assertTrue(html.contains("<tr><th>AP detections</th><td>128 det. &gt; 0.75</td></tr>"), "the row's protocol");
+        assertTrue(html.contains("evaluated again by this report (at most 128 detections per image, score &gt;"
+                + " 0.75)"), "the re-evaluation's protocol");
         assertTrue(html.contains("<td>iteration 6 (attempt 1), sha256 abababababab..., runs/x/attempt-1/iter-6.ckpt"
                 + "</td>"));
         assertTrue(html.contains("<tr><th>image size</th><td>64 px</td></tr>"));

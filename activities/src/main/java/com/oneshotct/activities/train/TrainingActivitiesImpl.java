@@ -15,6 +15,7 @@ import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.DataException;
 import com.oneshotct.model.data.SegmentationItem;
+import com.oneshotct.model.nn.ModelConfig;
 import com.oneshotct.model.train.PaperTrainer;
 import com.oneshotct.model.train.TrainConfig;
 import com.oneshotct.model.train.TrainedModel;
@@ -166,7 +167,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                     .optClsBatch(r.clsBatch() == 0 ? 1 : r.clsBatch())
                     .optBnMode(r.bnMode() == null ? "BATCH_STATS" : r.bnMode()).optLrDecay(r.lrDecay())
                     .optHeadLrScale(r.headLrScale() == 0 ? 1 : r.headLrScale()).optPretrain(r.pretrain())
-                    .optBodyLrScale(r.bodyLrScale() == 0 ? 1 : r.bodyLrScale()).build();
+                    .optBodyLrScale(r.bodyLrScale() == 0 ? 1 : r.bodyLrScale())
+                    .optAnchorSizes(r.anchorSizes() == null ? ModelConfig.ANCHOR_SIZES : r.anchorSizes()).build();
         } catch (IllegalArgumentException e) {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_CONFIG);
         }

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param bnEps BatchNorm epsilon (PyTorch 1e-5)
  * @param bnMomentum BatchNorm momentum in PyTorch's sense: running = (1 - m) running + m batch (0.1)
  * @param fpnChannels channels of the FPN output and of every head's input (256)
- * @param anchorSizes anchor sizes in pixels (2, 4, 8, 16, 32)
+ * @param anchorSizes anchor sizes in pixels ({@link #ANCHOR_SIZES}; the authors' large model:
+ *     {@link #LARGE_ANCHOR_SIZES}); the RPN head has one objectness and four deltas per size and aspect ratio
  * @param aspectRatios anchor aspect ratios h / w (0.1, 0.25, 0.5, 1, 1.5, 2)
  * @param rpnPreNmsTopN proposals kept by objectness before NMS (400)
  * @param rpnPostNmsTopN proposals kept after NMS (200)
@@ -76,6 +77,11 @@ public record ModelConfig(
         double detNmsThresh,
         int detectionsPerImage,
         double minBoxSize) {
+    /** The reference's anchor sizes: 5 sizes x 6 ratios = 30 anchors per location. */
+    public static final List<Integer> ANCHOR_SIZES = List.of(2, 4, 8, 16, 32);
+    /** The authors' {@code eval.py}: "for the large model add sizes=64,128" (42 anchors per location). */
+    public static final List<Integer> LARGE_ANCHOR_SIZES = List.of(2, 4, 8, 16, 32, 64, 128);
+
 
     /** The backbone's total stride: the only feature map is C5. */
     public static final int STRIDE = 32;

@@ -13,7 +13,7 @@ public final class ModelConfigBuilder {
     private double bnEps = 1e-5;
     private double bnMomentum = 0.1;
     private int fpnChannels = 256;
-    private List<Integer> anchorSizes = List.of(2, 4, 8, 16, 32);
+    private List<Integer> anchorSizes = ModelConfig.ANCHOR_SIZES;
     private List<Double> aspectRatios = List.of(0.1, 0.25, 0.5, 1.0, 1.5, 2.0);
     private int rpnPreNmsTopN = 400;
     private int rpnPostNmsTopN = 200;

@@ -98,6 +98,7 @@ public final class Checkpoint {
         t.put("headLrScale", tc.headLrScale());
         t.put("pretrain", tc.pretrain());
         t.put("bodyLrScale", tc.bodyLrScale());
+        tc.anchorSizes().forEach(t.putArray("anchorSizes")::add);
         h.put("s2Weights", trainer.net().s2Weights().name());
         h.put("iteration", trainer.iteration());
         h.put("samplerState", trainer.samplerState());

@@ -3,6 +3,7 @@ package com.oneshotct.model.train;
 import com.oneshotct.model.nn.BnMode;
 import com.oneshotct.model.nn.BodyArch;
 import com.oneshotct.model.nn.ModelConfig;
+import java.util.List;
 
 /**
  * What the paper trainer does (model-spec section 6). Defaults are the paper's: ResNeXt50, 512 px, Adam lr 1e-5,
@@ -47,10 +48,13 @@ import com.oneshotct.model.nn.ModelConfig;
  * @param bodyLrScale 1 (the paper): the body learns at the rate. Below 1: in the paper's iterations (not during the
  *     pre-training) the backbone body learns at the rate times this, in both steps, so the classification branch
  *     does not wash out what the pre-training gave it
+ * @param anchorSizes the RPN's anchor sizes in pixels ({@link ModelConfig#ANCHOR_SIZES}, the reference's; the
+ *     authors' large model adds 64 and 128, {@link ModelConfig#LARGE_ANCHOR_SIZES}); the RPN head's shapes and the
+ *     parameter count follow the number of sizes
  */
 public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long seed, double lr, double weightDecay,
         double beta1, double beta2, double eps, int checkpointInterval, int segWarmup, int clsBatch, BnMode bnMode,
-        int lrDecay, double headLrScale, int pretrain, double bodyLrScale) {
+        int lrDecay, double headLrScale, int pretrain, double bodyLrScale, List<Integer> anchorSizes) {
     /** More images than this in one classification step would not fit a GPU at 512 px anyway. */
     public static final int MAX_CLS_BATCH = 64;
 
@@ -65,6 +69,8 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
     public static final int LR_FLOOR_DIVISOR = 100;
     /** The pipeline input's bound on iteration counts, also the bound on {@code lrDecay}. */
     public static final int MAX_LR_DECAY = 10_000_000;
+    /** At most this many anchor sizes (the authors' largest set has 7). */
+    public static final int MAX_ANCHOR_SIZES = 16;
 
     public TrainConfig {
         if (backbone == null) {
@@ -121,6 +127,13 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         if (!(bodyLrScale > 0 && bodyLrScale <= 1)) {
             throw bad("bodyLrScale", "must be above 0 and at most 1, got " + bodyLrScale);
         }
+        if (anchorSizes == null || anchorSizes.isEmpty() || anchorSizes.size() > MAX_ANCHOR_SIZES
+                || anchorSizes.stream().anyMatch(s -> s == null || s <= 0 || s > MAX_IMAGE_SIZE)
+                || anchorSizes.stream().distinct().count() != anchorSizes.size()) {
+            throw bad("anchorSizes", "must be 1.." + MAX_ANCHOR_SIZES + " distinct sizes in 1.." + MAX_IMAGE_SIZE
+                    + " px, got " + anchorSizes);
+        }
+        anchorSizes = List.copyOf(anchorSizes);
     }
 
     /** Whether iteration {@code iteration} (0-based) is a body pre-training step rather than a paper iteration. */
@@ -159,24 +172,29 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         return new Builder();
     }
 
-    /** The network configuration of this training: the reference's, with this backbone, image size and BN mode. */
+    /**
+     * The network configuration of this training: the reference's, with this backbone, image size, BN mode and
+     * anchor sizes.
+     */
     public ModelConfig modelConfig() {
-        return ModelConfig.builder().optBackbone(backbone).optImageSize(imageSize).optBnMode(bnMode).build();
+        return ModelConfig.builder().optBackbone(backbone).optImageSize(imageSize).optBnMode(bnMode)
+                .optAnchorSizes(anchorSizes).build();
     }
 
     /**
      * The fields that decide what an iteration computes, in a fixed textual form (for the checkpoint's config
      * hash). {@code iterations} and {@code checkpointInterval} are left out: they say when to stop and save, not
      * what iteration k does, so a run may be resumed with a longer horizon. {@code segWarmup}, {@code clsBatch},
-     * {@code lrDecay}, {@code headLrScale}, {@code pretrain} and {@code bodyLrScale} appear only when not the paper's, so checkpoints written before they
-     * existed keep their hash.
+     * {@code lrDecay}, {@code headLrScale}, {@code pretrain}, {@code bodyLrScale} and {@code anchorSizes} appear only
+     * when not the paper's, so checkpoints written before they existed keep their hash.
      */
     public String canonical() {
         return "backbone=" + backbone.name() + ";imageSize=" + imageSize + ";seed=" + seed + ";lr=" + lr
                 + ";weightDecay=" + weightDecay + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps
                 + (segWarmup == 0 ? "" : ";segWarmup=" + segWarmup) + (clsBatch == 1 ? "" : ";clsBatch=" + clsBatch)
                 + (lrDecay == 0 ? "" : ";lrDecay=" + lrDecay) + (headLrScale == 1 ? "" : ";headLrScale=" + headLrScale)
-                + (pretrain == 0 ? "" : ";pretrain=" + pretrain) + (bodyLrScale == 1 ? "" : ";bodyLrScale=" + bodyLrScale);
+                + (pretrain == 0 ? "" : ";pretrain=" + pretrain) + (bodyLrScale == 1 ? "" : ";bodyLrScale=" + bodyLrScale)
+                + (anchorSizes.equals(ModelConfig.ANCHOR_SIZES) ? "" : ";anchorSizes=" + anchorSizes);
     }
 
     private static IllegalArgumentException bad(String field, String problem) {
@@ -202,6 +220,7 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         private double headLrScale = 1;
         private int pretrain = 0;
         private double bodyLrScale = 1;
+        private List<Integer> anchorSizes = ModelConfig.ANCHOR_SIZES;
 
         private Builder() {}
 
@@ -292,6 +311,11 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
             return this;
         }
 
+        public Builder optAnchorSizes(List<Integer> v) {
+            anchorSizes = v;
+            return this;
+        }
+
         /** By name ({@code BATCH_STATS}, ...); an unknown name is an error naming the known. */
         public Builder optBnMode(String name) {
             try {
@@ -305,7 +329,8 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
         /** The config; a bad field is an {@link IllegalArgumentException} that names it. */
         public TrainConfig build() {
             return new TrainConfig(backbone, imageSize, iterations, seed, lr, weightDecay, beta1, beta2, eps,
-                    checkpointInterval, segWarmup, clsBatch, bnMode, lrDecay, headLrScale, pretrain, bodyLrScale);
+                    checkpointInterval, segWarmup, clsBatch, bnMode, lrDecay, headLrScale, pretrain, bodyLrScale,
+                    anchorSizes);
         }
     }
 }

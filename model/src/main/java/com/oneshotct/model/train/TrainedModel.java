@@ -5,10 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.oneshotct.model.data.DataException;
+import com.oneshotct.model.nn.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.S2Weights;
 import com.oneshotct.model.nn.StateDict;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The network a training checkpoint holds, rebuilt for inference from the checkpoint alone: its header names the
@@ -73,9 +76,29 @@ public record TrainedModel(TrainConfig config, OneShotNet net, int iteration, St
                     .optHeadLrScale(t.path("headLrScale").asDouble(1))
                     .optPretrain(t.path("pretrain").asInt(0))
                     .optBodyLrScale(t.path("bodyLrScale").asDouble(1))
+                    .optAnchorSizes(anchorSizes(t.path("anchorSizes")))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new DataException(file, "checkpoint header: " + e.getMessage(), e);
         }
+    }
+
+    /** Checkpoints from before the setting have none: the reference's sizes. */
+    private static List<Integer> anchorSizes(JsonNode sizes) {
+        if (sizes.isMissingNode()) {
+            return ModelConfig.ANCHOR_SIZES;
+        }
+        if (!sizes.isArray()) {
+            throw new IllegalArgumentException("train config: anchorSizes must be a list of sizes, got " + sizes);
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode s : sizes) {
+            if (!s.canConvertToInt() || !s.isIntegralNumber()) {
+                throw new IllegalArgumentException("train config: anchorSizes must be whole pixel sizes, got "
+                        + sizes);
+            }
+            out.add(s.asInt());
+        }
+        return out;
     }
 }

@@ -36,6 +36,22 @@ class ParameterCountTest {
     }
 
     /**
+     * The authors' large-model anchors (sizes 2..128, 7 x 6 = 42 per location): the RPN head's conv keeps
+     * 256*256*9 + 256 = 590,080, cls_logits 256*42 + 42 = 10,794, bbox_pred 256*168 + 168 = 43,176: 644,050, i.e.
+     * 12 more anchors x (257 + 4 * 257) = 15,420 over the reference's 628,630; nothing else changes.
+     */
+    @Test
+    void largeModelAnchorsGrowTheRpnHeadOnly() {
+        OneShotNet net = new OneShotNet(ModelConfig.builder().optAnchorSizes(ModelConfig.LARGE_ANCHOR_SIZES).build());
+        assertEquals(42, net.config().anchorsPerLocation());
+        Map<String, Long> p = net.parts().stream().collect(Collectors.toMap(OneShotNet.Part::id,
+                OneShotNet.Part::parameters));
+        assertEquals(644_050L, p.get("rpn_head"));
+        assertEquals(22_979_904L, p.get("body"));
+        assertEquals(35_568_836L, net.parameterCount());
+    }
+
+    /**
      * ResNet18 body by hand (convs bias-free; a BatchNorm of c channels has 2c parameters):
      * stem 64*3*49 + 128 = 9,536; layer1 2 * (2 * 64*64*9 + 2*128) = 147,968;
      * layer2 (128*64*9 + 256 + 128*128*9 + 256 + 128*64 + 256) + (2 * 128*128*9 + 512) = 230,144 + 295,424;

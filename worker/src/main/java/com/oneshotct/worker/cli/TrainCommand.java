@@ -7,6 +7,7 @@ import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.infer.Overlay;
+import com.oneshotct.model.nn.ModelConfig;
 import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.train.Checkpoint;
 import com.oneshotct.model.train.PaperTrainer;
@@ -85,6 +86,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " TRAIN_BATCH_EVAL_RUNNING (PyTorch's train/eval; with --cls-batch above 1, for random weights)."})
     String bnMode;
 
+    @Option(names = "--anchor-sizes", split = ",", paramLabel = "PX", description = {"RPN anchor sizes in pixels"
+            + " (default 2,4,8,16,32, the reference's; the authors' large model: 2,4,8,16,32,64,128). The RPN head"
+            + " has one output per size and aspect ratio."})
+    List<Integer> anchorSizes;
+
     @Option(names = "--lr-decay", defaultValue = "0", paramLabel = "N", description = {"Cosine learning-rate decay"
             + " from --lr to --lr/100 over the first N iterations, then --lr/100 (default ${DEFAULT-VALUE}: constant,"
             + " the paper)."})
@@ -121,7 +127,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = TrainConfig.builder().optBackbone(backbone).optImageSize(size).optIterations(iterations)
                 .optLr(lr).optWeightDecay(weightDecay).optSeed(seed).optCheckpointInterval(interval)
                 .optSegWarmup(segWarmup).optClsBatch(clsBatch).optBnMode(bnMode).optLrDecay(lrDecay)
-                .optHeadLrScale(headLrScale).optPretrain(pretrain).optBodyLrScale(bodyLrScale).build();
+                .optHeadLrScale(headLrScale).optPretrain(pretrain).optBodyLrScale(bodyLrScale)
+                .optAnchorSizes(anchorSizes == null ? ModelConfig.ANCHOR_SIZES : anchorSizes).build();
         if (Files.exists(out) && !resume) {
             throw new IllegalArgumentException(out + " exists: pass --resume to continue it, or choose another --out");
         }

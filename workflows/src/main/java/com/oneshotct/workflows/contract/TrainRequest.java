@@ -20,7 +20,9 @@ package com.oneshotct.workflows.contract;
  * @param headLrScale the FPN's and classification head's share of the rate (absent in older requests: 0, read as 1)
  * @param pretrain iterations of body pre-training before the paper's (absent in older requests: 0, none)
  * @param bodyLrScale the body's share of the rate after the pre-training (absent in older requests: 0, read as 1)
+ * @param anchorSizes the RPN's anchor sizes in pixels (absent in older requests: null, the reference's)
  */
 public record TrainRequest(String workflowId, String dataset, String datasetId, String backbone, int imageSize,
         int iterations, int checkpointInterval, long seed, double lr, String device, int segWarmup,
-        int clsBatch, String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale) {}
+        int clsBatch, String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale,
+        java.util.List<Integer> anchorSizes) {}

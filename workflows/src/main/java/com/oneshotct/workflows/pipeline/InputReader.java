@@ -140,6 +140,30 @@ final class InputReader {
         return List.copyOf(values);
     }
 
+    /** A non-empty array of distinct whole numbers, each within [min, max]. */
+    List<Integer> integers(String field, List<Integer> fallback, int min, int max, int maxSize) {
+        JsonNode node = json.get(field);
+        if (absent(node)) {
+            return fallback;
+        }
+        if (!node.isArray() || node.isEmpty() || node.size() > maxSize) {
+            return bad(field, "must be an array of 1 to " + maxSize + " whole numbers, got " + show(node), fallback);
+        }
+        List<Integer> values = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isIntegralNumber() || !item.canConvertToInt() || item.intValue() < min
+                    || item.intValue() > max) {
+                return bad(field, "every entry must be a whole number in " + min + ".." + max + ", got "
+                        + show(item), fallback);
+            }
+            if (values.contains(item.intValue())) {
+                return bad(field, "lists " + show(item) + " twice", fallback);
+            }
+            values.add(item.intValue());
+        }
+        return List.copyOf(values);
+    }
+
     private static boolean absent(JsonNode node) {
         return node == null || node.isNull();
     }

@@ -49,11 +49,13 @@ import java.util.regex.Pattern;
  *     classifier (see the model's {@code TrainConfig.pretrain})
  * @param bodyLrScale 1 (the paper): one rate; below 1: after the pre-training the body learns at {@code lr} times
  *     this
+ * @param anchorSizes the RPN's anchor sizes in pixels ({@link #ANCHOR_SIZES}, the reference's; the authors' large
+ *     model adds 64 and 128); the RPN head follows their number
  */
 public record PipelineInput(String dataset, String backbone, int imageSize, int iterations, int checkpointInterval,
         long seed, double lr, String device, String cpuQueue, String gpuQueue, List<String> evalSplits,
         String modelName, Duration parkTimeout, Duration heartbeatTimeout, int segWarmup, int clsBatch,
-        String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale) {
+        String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale, List<Integer> anchorSizes) {
 
     public static final List<String> BACKBONES =
             List.of("resnet18", "resnet34", "resnext50_32x4d", "resnext101_32x8d");
@@ -63,6 +65,9 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
     public static final int IMAGE_STRIDE = 32;
     public static final int MAX_CLS_BATCH = 64;
     public static final List<String> BN_MODES = List.of("BATCH_STATS", "RUNNING_STATS", "TRAIN_BATCH_EVAL_RUNNING");
+    /** The model's {@code ModelConfig.ANCHOR_SIZES} (this module sees no model code; a test keeps them equal). */
+    public static final List<Integer> ANCHOR_SIZES = List.of(2, 4, 8, 16, 32);
+    public static final int MAX_ANCHOR_SIZES = 16;
 
     /**
      * The paper trains with 1e-5; the default is ten times larger because the demo's short synthetic runs (tens of
@@ -73,7 +78,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
     static final Set<String> FIELDS = new LinkedHashSet<>(List.of("dataset", "backbone", "imageSize",
             "iterations", "checkpointInterval", "seed", "lr", "device", "cpuQueue", "gpuQueue", "evalSplits",
             "modelName", "parkTimeout", "heartbeatTimeout", "segWarmup", "clsBatch", "bnMode", "lrDecay",
-            "headLrScale", "pretrain", "bodyLrScale"));
+            "headLrScale", "pretrain", "bodyLrScale", "anchorSizes"));
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -86,7 +91,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
     public static PipelineInput defaults() {
         return new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, DEFAULT_LR, "cpu", "oneshot-cpu",
                 "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0, 1,
-                "BATCH_STATS", 0, 1, 0, 1);
+                "BATCH_STATS", 0, 1, 0, 1, ANCHOR_SIZES);
     }
 
     /**
@@ -139,12 +144,13 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         double headLrScale = r.number("headLrScale", d.headLrScale, 0, 1);
         int pretrain = r.integer("pretrain", d.pretrain, 0, MAX_ITERATIONS);
         double bodyLrScale = r.number("bodyLrScale", d.bodyLrScale, 0, 1);
+        List<Integer> anchorSizes = r.integers("anchorSizes", d.anchorSizes, 1, MAX_IMAGE_SIZE, MAX_ANCHOR_SIZES);
         if (!r.problems().isEmpty()) {
             throw new IllegalArgumentException("pipeline input: " + String.join("; ", r.problems()));
         }
         return new PipelineInput(dataset, backbone, imageSize, iterations, checkpointInterval, seed, lr, device,
                 cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout, heartbeatTimeout, segWarmup, clsBatch, bnMode,
-                lrDecay, headLrScale, pretrain, bodyLrScale);
+                lrDecay, headLrScale, pretrain, bodyLrScale, anchorSizes);
     }
 
     /**
@@ -175,6 +181,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         o.put("headLrScale", headLrScale);
         o.put("pretrain", pretrain);
         o.put("bodyLrScale", bodyLrScale);
+        anchorSizes.forEach(o.putArray("anchorSizes")::add);
         return o;
     }
 
@@ -182,8 +189,8 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
      * The canonical text of the fields that decide what training produces; {@link #configHash()} hashes it. The
      * learning rate is written with {@link Double#toHexString} because it is exact and, unlike
      * {@link Double#toString}, did not change between JDK releases. {@code segWarmup}, {@code clsBatch}, {@code bnMode},
-     * {@code lrDecay}, {@code headLrScale}, {@code pretrain} and {@code bodyLrScale} are there only when not the paper's, so runs from before them keep
-     * their hash.
+     * {@code lrDecay}, {@code headLrScale}, {@code pretrain}, {@code bodyLrScale} and {@code anchorSizes} are there
+     * only when not the paper's, so runs from before them keep their hash.
      */
     public String configText() {
         return "backbone=" + backbone + "\nimageSize=" + imageSize + "\nseed=" + seed + "\nlr="
@@ -193,7 +200,8 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
                 + (lrDecay == 0 ? "" : "lrDecay=" + lrDecay + "\n")
                 + (headLrScale == 1 ? "" : "headLrScale=" + Double.toHexString(headLrScale) + "\n")
                 + (pretrain == 0 ? "" : "pretrain=" + pretrain + "\n")
-                + (bodyLrScale == 1 ? "" : "bodyLrScale=" + Double.toHexString(bodyLrScale) + "\n");
+                + (bodyLrScale == 1 ? "" : "bodyLrScale=" + Double.toHexString(bodyLrScale) + "\n")
+                + (anchorSizes.equals(ANCHOR_SIZES) ? "" : "anchorSizes=" + anchorSizes + "\n");
     }
 
     /** SHA-256 (lower-case hex) of {@link #configText()}: two runs share checkpoints only if these are equal. */

@@ -32,7 +32,7 @@ class PipelineInputTest {
         PipelineInput d = PipelineInput.parse(json("{}"));
         assertEquals(new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, 1e-4, "cpu", "oneshot-cpu",
                 "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0, 1,
-                "BATCH_STATS", 0, 1, 0, 1), d);
+                "BATCH_STATS", 0, 1, 0, 1, List.of(2, 4, 8, 16, 32)), d);
         assertEquals(d, PipelineInput.parse(null));
         assertEquals(d, PipelineInput.parse(NullNode.instance));
         assertEquals(d, PipelineInput.parse(json("{\"iterations\": null}")), "a JSON null takes the default");
@@ -46,11 +46,12 @@ class PipelineInputTest {
                  "gpuQueue": "gpu-b", "evalSplits": ["val", "test"], "modelName": "OneShot-X",
                  "parkTimeout": "P2D", "heartbeatTimeout": "PT30S", "segWarmup": 40,
                  "clsBatch": 8, "bnMode": "TRAIN_BATCH_EVAL_RUNNING", "lrDecay": 800,
-                 "headLrScale": 0.1, "pretrain": 400, "bodyLrScale": 0.05}""";
+                 "headLrScale": 0.1, "pretrain": 400, "bodyLrScale": 0.05,
+                 "anchorSizes": [2, 4, 8, 16, 32, 64, 128]}""";
         PipelineInput in = PipelineInput.parse(json(full));
         assertEquals(new PipelineInput("cncb.v2", "resnext50_32x4d", 512, 10_000_000, 250, -3, 1e-5, "gpu:1",
                 "cpu-a", "gpu-b", List.of("val", "test"), "OneShot-X", Duration.ofDays(2), Duration.ofSeconds(30),
-                40, 8, "TRAIN_BATCH_EVAL_RUNNING", 800, 0.1, 400, 0.05), in);
+                40, 8, "TRAIN_BATCH_EVAL_RUNNING", 800, 0.1, 400, 0.05, List.of(2, 4, 8, 16, 32, 64, 128)), in);
         assertEquals(in, PipelineInput.parse(in.toJson()));
         assertEquals(in, PipelineInput.parse(new TextNode(in.toJson().toString())), "as a string holding JSON");
         assertEquals(List.copyOf(PipelineInput.FIELDS), toList(in.toJson().fieldNames()), "every field, in order");
@@ -98,6 +99,10 @@ class PipelineInputTest {
             {"pretrain": -5}                       | field 'pretrain' must be between 0 and 10000000, got -5
             {"bodyLrScale": 0}                     | field 'bodyLrScale' must be above 0.0 and at most 1.0, got 0
             {"bodyLrScale": 1.5}                   | field 'bodyLrScale' must be above 0.0 and at most 1.0, got 1.5
+            {"anchorSizes": []}                    | field 'anchorSizes' must be an array of 1 to 16 whole numbers
+            {"anchorSizes": [2, 0]}                | field 'anchorSizes' every entry must be a whole number in 1..2048
+            {"anchorSizes": [2, 2.5]}              | field 'anchorSizes' every entry must be a whole number
+            {"anchorSizes": [8, 8]}                | field 'anchorSizes' lists number 8 twice
             """)
     void badFieldIsNamed(String text, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -128,7 +133,7 @@ class PipelineInputTest {
         for (String changed : List.of("{\"seed\": 2}", "{\"lr\": 1e-5}", "{\"imageSize\": 160}",
                 "{\"backbone\": \"resnet34\"}", "{\"segWarmup\": 1}", "{\"clsBatch\": 2}",
                 "{\"bnMode\": \"RUNNING_STATS\"}", "{\"lrDecay\": 100}", "{\"headLrScale\": 0.5}", "{\"pretrain\": 10}",
-                "{\"bodyLrScale\": 0.5}")) {
+                "{\"bodyLrScale\": 0.5}", "{\"anchorSizes\": [2, 4, 8, 16, 32, 64, 128]}")) {
             assertNotEquals(d.configHash(), PipelineInput.parse(json(changed)).configHash(), changed);
         }
         // with lr 1e-5 ((1e-5).hex() = 0x1.4f8b588e368f1p-17), sha256sum gives:

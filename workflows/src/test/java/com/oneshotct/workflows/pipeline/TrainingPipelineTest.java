@@ -59,7 +59,8 @@ class TrainingPipelineTest {
         assertEquals(input.configHash(), registered.configHash());
         assertEquals("cncb-demo", registered.dataset());
         assertEquals(new TrainRequest("run-happy", "cncb-demo", FakeActivities.DATASET_ID, "resnet18", 128, 12, 10,
-                7, PipelineInput.DEFAULT_LR, "cpu", 0, 1, "BATCH_STATS", 0, 1, 0, 1), bed.fakes.trainRequests.get(0));
+                7, PipelineInput.DEFAULT_LR, "cpu", 0, 1, "BATCH_STATS", 0, 1, 0, 1,
+                List.of(2, 4, 8, 16, 32)), bed.fakes.trainRequests.get(0));
         assertEquals(List.of(Duration.ofMinutes(5)), bed.fakes.trainHeartbeatTimeouts);
         assertEquals(last, bed.fakes.evaluated.get(0).checkpoint(), "evaluate gets the train result's checkpoint");
         assertEquals(List.of("test"), bed.fakes.evaluated.get(0).splits());

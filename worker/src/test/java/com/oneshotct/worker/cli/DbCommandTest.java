@@ -34,9 +34,9 @@ class DbCommandTest {
     void migrateCreatesTheSchemaThenFindsItCurrent() {
         DbConfig db = EmbeddedPostgresSupport.createDatabase("cli_db_migrate");
         assertEquals(0, run(() -> db, "migrate"), err::toString);
-        assertTrue(out.toString().contains("applied 5 migration(s), now at version 5"), out.toString());
+        assertTrue(out.toString().contains("applied 6 migration(s), now at version 6"), out.toString());
         assertEquals(0, run(() -> db, "migrate"), err::toString);
-        assertTrue(out.toString().contains("is current (version 5)"), out.toString());
+        assertTrue(out.toString().contains("is current (version 6)"), out.toString());
         assertEquals(0, run(() -> db, "validate"), err::toString);
         assertTrue(out.toString().contains("matches its migrations"), out.toString());
     }

@@ -168,8 +168,9 @@ def safetensors():
 def tiny_torchvision_resnet18():
     """Every key and shape of torchvision's resnet18 state dict, fc included, in a file of a few KB: each tensor is
     a strided view (strides (1, 2, 0, ...), an offset) into one shared storage of 2304 values, which torch.save
-    writes once. The expected file holds, for the tensors other than num_batches_tracked in file order, torch's sum
-    of each whole tensor ("sum"), and 4 sampled flat indices ("index") and their elements ("value")."""
+    writes once. The expected file holds, for the tensors other than num_batches_tracked in file order (their keys
+    in resnet18_tiny.keys.txt), torch's sum of each whole tensor ("sum"), and 4 sampled flat indices ("index") and
+    their elements ("value")."""
     torch.manual_seed(4)
     shapes = collections.OrderedDict((k, tuple(v.shape)) for k, v in torchvision.models.resnet18().state_dict().items())
     pool = torch.rand(2304) + 0.5  # positive: running variances too
@@ -190,6 +191,8 @@ def tiny_torchvision_resnet18():
     torch.save(sd, path("resnet18_tiny.pth"))
     np.savez(path("resnet18_tiny.expected.npz"), sum=np.array(sums), index=np.stack(indices),
              value=np.stack(values))
+    with open(path("resnet18_tiny.keys.txt"), "w") as f:
+        f.write("".join(k + "\n" for k in sd if not k.endswith("num_batches_tracked")))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 
 Run from this folder, with any PyTorch >= 1.13 (the committed files come from Debian's PyTorch 1.13):
 
-    cd model/src/test/resources/torchfiles && python3 make_fixtures.py
+    cd model/src/test/resources/torchfiles && python3 make_fixtures.py [oneshot_forward_weights.tsv]
+
+(the reference's key list, by default from shared/golden/torchvision beside the repository: see authors_tiny).
 
 The Java tests never run Python; re-running this only rewrites the files. Seeds are fixed, so the values are the
 same on every run (the zip members' bytes may differ between PyTorch versions).
@@ -16,6 +18,7 @@ import json
 import os
 import pickle
 import struct
+import sys
 import zipfile
 
 import numpy as np
@@ -195,6 +198,50 @@ def tiny_torchvision_resnet18():
         f.write("".join(k + "\n" for k in sd if not k.endswith("num_batches_tracked")))
 
 
+def authors_tiny(tsv):
+    """A checkpoint as the authors' train.py saves it, {'epoch', 'model_weights', 'optimizer_state', 'lrate'}, of
+    the whole ResNeXt50 one-shot model: the reference's keys and shapes from TSV (shared/golden/torchvision/
+    oneshot_forward_weights.tsv beside the repository, written from the reference model; it lists parameters, so
+    every BatchNorm's running_mean, running_var and num_batches_tracked are added after its bias, as a state dict
+    has them). Values: views of one storage of 2304 values with strides (1, 0, ...), so the file stays small (410 keys'
+    pickle: 66 KB). Truth as resnet18_tiny, with one sampled element per tensor: authors_tiny.keys.txt, and sum /
+    index / value in authors_tiny.expected.npz."""
+    torch.manual_seed(5)
+    shapes = collections.OrderedDict()
+    with open(tsv) as f:
+        for line in f:
+            key, shape, kind = line.rstrip("\n").split("\t")
+            shapes[key] = tuple(int(x) for x in shape.split("x"))
+            if kind == "bn_bias":
+                stem = key[: -len("bias")]
+                shapes[stem + "running_mean"] = shapes[key]
+                shapes[stem + "running_var"] = shapes[key]
+                shapes[stem + "num_batches_tracked"] = ()
+    pool = torch.rand(2304) + 0.5
+    sd = collections.OrderedDict()
+    sums, indices, values = [], [], []
+    for i, (key, shape) in enumerate(shapes.items()):
+        if key.endswith("num_batches_tracked"):
+            sd[key] = torch.tensor(0)
+            continue
+        t = pool.as_strided(shape, [1] + [0] * (len(shape) - 1), (37 * i) % 251)
+        sd[key] = t
+        flat = t.reshape(-1)
+        pick = torch.randint(0, flat.numel(), ())
+        sums.append(t.double().sum().item())
+        indices.append(pick.item())
+        values.append(flat[pick].item())
+    optimizer = {"state": {}, "param_groups": [{"lr": 1e-5, "betas": (0.9, 0.999), "eps": 1e-8,
+                                                "weight_decay": 1e-3, "amsgrad": False,
+                                                "params": list(range(len(sums)))}]}
+    torch.save({"epoch": "10", "model_weights": sd, "optimizer_state": optimizer, "lrate": 1e-5},
+               path("authors_tiny.pth"))
+    np.savez(path("authors_tiny.expected.npz"), sum=np.array(sums), index=np.array(indices),
+             value=np.array(values, dtype=np.float32))
+    with open(path("authors_tiny.keys.txt"), "w") as f:
+        f.write("".join(k + "\n" for k in sd if not k.endswith("num_batches_tracked")))
+
+
 if __name__ == "__main__":
     sd = dtypes()
     views()
@@ -204,6 +251,8 @@ if __name__ == "__main__":
     malicious()
     safetensors()
     tiny_torchvision_resnet18()
+    authors_tiny(sys.argv[1] if len(sys.argv) > 1
+                 else os.path.join(HERE, "../../../../../../shared/golden/torchvision/oneshot_forward_weights.tsv"))
     for name in sorted(os.listdir(HERE)):
         if not name.endswith(".py"):
             print(f"{os.path.getsize(path(name)):8d}  {name}")

@@ -133,6 +133,48 @@ class WeightImportTest {
         before.forEach((k, v) -> assertArrayEquals(v, after.get(k), k + " untouched"));
     }
 
+    /**
+     * As the authors' train.py saves: {'epoch', 'model_weights', 'optimizer_state', 'lrate'}, the whole ResNeXt50
+     * model under the reference's keys; picked by key, strict onto the whole network, every value in place.
+     */
+    @Test
+    void authorsCheckpointGoesOntoTheWholeNetwork() throws Exception {
+        OneShotNet net = net(BodyArch.RESNEXT50_32X4D, 1);
+        ImportReport r = WeightImport.load(net, TorchFiles.file("authors_tiny.pth"), null);
+        assertEquals(ImportReport.Layout.WHOLE_MODEL, r.layout());
+        assertEquals("model_weights", r.picked());
+        assertTrue(r.kept().isEmpty() && r.ignored().isEmpty(), r.lines().toString());
+        List<String> keys = Files.readAllLines(TorchFiles.file("authors_tiny.keys.txt"));
+        assertEquals(StateDict.entries(net).size(), keys.size(), "every array of the network is in the file");
+        assertEquals(keys.size(), r.loaded());
+        NDList truth = TorchFiles.expected(manager, "authors_tiny");
+        double[] sums = truth.get("sum").toDoubleArray();
+        long[] index = truth.get("index").toLongArray();
+        float[] value = truth.get("value").toFloatArray();
+        Map<String, StateDict.Entry> model = new LinkedHashMap<>();
+        StateDict.entries(net).forEach(e -> model.put(e.key(), e));
+        for (int i = 0; i < keys.size(); i++) {
+            float[] got = model.get(keys.get(i)).parameter().getArray().toFloatArray();
+            double sum = 0;
+            for (float v : got) {
+                sum += v;
+            }
+            assertEquals(sums[i], sum, 1e-9 * Math.abs(sums[i]), keys.get(i) + ": sum");
+            assertEquals(value[i], got[(int) index[i]], keys.get(i) + "[" + index[i] + "]");
+        }
+        String text = String.join("\n", r.lines());
+        assertTrue(text.contains("state dict: the file's 'model_weights'"), text);
+        assertTrue(text.contains("kept initialisation: none"), text);
+    }
+
+    @Test
+    void authorsCheckpointIntoAnotherBackboneIsRefused() {
+        DataException e = assertThrows(DataException.class, () -> WeightImport.load(net(BodyArch.RESNET18, 1),
+                TorchFiles.file("authors_tiny.pth"), null));
+        assertTrue(e.getMessage().contains("a one-shot model state dict that does not fit the resnet18 network"),
+                e.getMessage());
+    }
+
     /** The network's own keys, with DataParallel's 'module.' prefix: strict, onto the whole network. */
     @Test
     void wholeModelWithModulePrefix() throws Exception {

@@ -66,8 +66,10 @@ public record WeightFile(Path source, WeightFormat format, String picked, NDList
             throw e;
         } catch (IOException | RuntimeException e) {
             String problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (e instanceof java.io.EOFException || e instanceof IndexOutOfBoundsException) {
-                problem = "the file ends early or is malformed (" + problem + ")";
+            if (e instanceof java.io.EOFException || e instanceof IndexOutOfBoundsException
+                    || problem.contains("expected more bytes") || problem.contains("premature end")) {
+                // razorvine reports a short read as a plain IOException with these words
+                problem = "the file ends early (truncated?) or is malformed (" + problem + ")";
             }
             String label = format == null ? "" : format + ": ";
             String fix = format == WeightFormat.TORCH_LEGACY && !(e instanceof PickleException)

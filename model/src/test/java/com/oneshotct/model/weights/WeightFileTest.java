@@ -153,14 +153,20 @@ class WeightFileTest {
         assertTrue(e.getMessage().contains("truncated or corrupt"), e.getMessage());
     }
 
+    /** Cut inside the pickle, inside the storages' bytes, inside the safetensors data: each named as such. */
     @Test
     void truncatedLegacyAndSafetensorsAreNamed() throws Exception {
-        for (String name : List.of("legacy.pth", "weights.safetensors")) {
-            byte[] all = Files.readAllBytes(TorchFiles.file(name));
-            Path cut = dir.resolve("cut-" + name);
-            Files.write(cut, java.util.Arrays.copyOf(all, all.length - 20));
+        byte[] legacy = Files.readAllBytes(TorchFiles.file("legacy.pth"));
+        byte[] safetensors = Files.readAllBytes(TorchFiles.file("weights.safetensors"));
+        Map<String, byte[]> cuts = Map.of("legacy-pickle.pth", java.util.Arrays.copyOf(legacy, 300),
+                "legacy-data.pth", java.util.Arrays.copyOf(legacy, legacy.length - 20),
+                "cut.safetensors", java.util.Arrays.copyOf(safetensors, safetensors.length - 20));
+        for (Map.Entry<String, byte[]> c : cuts.entrySet()) {
+            Path cut = Files.write(dir.resolve(c.getKey()), c.getValue());
             DataException e = assertThrows(DataException.class, () -> WeightFile.read(cut, manager, null));
             assertTrue(e.getMessage().startsWith(cut.toString()), e.getMessage());
+            String want = c.getKey().startsWith("legacy") ? "the file ends early (truncated?)" : "data_offsets";
+            assertTrue(e.getMessage().contains(want), e.getMessage());
         }
     }
 

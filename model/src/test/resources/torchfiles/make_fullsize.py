@@ -2,8 +2,8 @@
 torchvision's resnet18 and resnext50_32x4d with random weights (seed fixed), saved by torch.save as the ImageNet
 files are, and each body's C5 (layer4) output on a fixed input. Nothing here is committed but this script.
 
-    python3 make_fullsize.py [DIR]        # DIR defaults to /tmp/oneshot-torchvision
-    ./mvnw -B -o -q -pl model test -Dtest=TorchvisionBodyTest -Doneshot.torchvision.dir=DIR
+    python3 make_fullsize.py DIR          # a folder outside the repository, about 150 MB
+    ./mvnw -B -o -q -pl model test -Dtest=TorchvisionBodyTest -Doneshot.torchvision.dir=DIR   # DIR absolute
 
 Per model: DIR/<name>.pth (its state_dict, fc included, about 45 MB and 95 MB) and DIR/<name>_c5.npz with
 "input" (1, 3, 224, 224), "c5_eval" (the body in eval() mode: BatchNorm on the running statistics, as an ImageNet
@@ -56,7 +56,9 @@ def write(name, out):
 
 
 if __name__ == "__main__":
-    out = sys.argv[1] if len(sys.argv) > 1 else "/tmp/oneshot-torchvision"
+    if len(sys.argv) != 2:
+        sys.exit("usage: python3 make_fullsize.py DIR")
+    out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     torch.set_num_threads(1)
     for name in ("resnet18", "resnext50_32x4d"):

@@ -1,6 +1,7 @@
 package com.oneshotct.model.weights;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,13 @@ import net.razorvine.pickle.Unpickler;
  * accepted only on a dict (a state dict's {@code _metadata}, dropped). Persistent ids (BINPERSID, PyTorch's storages)
  * go to the reader's own function. Dicts keep the file's order.
  *
- * <p>The data opcodes (numbers, strings, tuples, lists, memo) stay razorvine's.
+ * <p>Length-prefixed strings and bytes are read here too, their length capped at {@link #MAX_OBJECT}; the other data
+ * opcodes (numbers, short strings, tuples, lists, memo) stay razorvine's.
  */
 final class RestrictedUnpickler extends Unpickler {
+    /** The longest string, bytes or integer encoding accepted: 16 MiB, far above any key or number in a state dict. */
+    static final long MAX_OBJECT = 16L << 20;
+
     private final Function<Object, Object> persistentLoad;
 
     /** {@code persistentLoad} turns a persistent id (a tuple) into the object it stands for. */
@@ -99,11 +104,34 @@ final class RestrictedUnpickler extends Unpickler {
                 Object k = stack.pop();
                 dictOnTop().put(k, value);
             }
+            // Length-prefixed data: razorvine allocates the stated length before reading, so a few bytes of a hostile
+            // file could ask for gigabytes. PyTorch's pickles hold keys and small numbers; storages live outside.
+            case Opcodes.BINBYTES -> stack.add(bytes(length(4)));
+            case Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> stack.add(bytes(length(8)));
+            case Opcodes.BINUNICODE -> stack.add(new String(bytes(length(4)), StandardCharsets.UTF_8));
+            case Opcodes.BINUNICODE8 -> stack.add(new String(bytes(length(8)), StandardCharsets.UTF_8));
+            case Opcodes.BINSTRING -> stack.add(PickleUtils.rawStringFromBytes(bytes(length(4))));
+            case Opcodes.LONG4 -> stack.add(PickleUtils.decode_long(bytes(length(4))));
             default -> {
                 return super.dispatch(key);
             }
         }
         return NO_RETURN_VALUE;
+    }
+
+    /** A little-endian length of {@code size} bytes (4: signed, as Python writes it), within {@link #MAX_OBJECT}. */
+    private long length(int size) throws IOException {
+        byte[] b = PickleUtils.readbytes(input, size);
+        long n = size == 4 ? PickleUtils.bytes_to_integer(b) : PickleUtils.bytes_to_long(b, 0);
+        if (n < 0 || n > MAX_OBJECT) {
+            throw new PickleException("a string or bytes object of " + n + " bytes in the pickle, over the "
+                    + MAX_OBJECT + " a state dict's pickle may hold");
+        }
+        return n;
+    }
+
+    private byte[] bytes(long n) throws IOException {
+        return PickleUtils.readbytes(input, (int) n);
     }
 
     private static TorchGlobal allowed(String module, String name) {

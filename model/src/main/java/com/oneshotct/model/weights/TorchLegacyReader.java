@@ -46,7 +46,8 @@ final class TorchLegacyReader {
         return new BigInteger(1, le).equals(MAGIC);
     }
 
-    static FileTensors read(InputStream in, String key) throws IOException {
+    /** The state dict of the legacy file on {@code in}, {@code fileSize} bytes long (which bounds every storage). */
+    static FileTensors read(InputStream in, long fileSize, String key) throws IOException {
         Object magic = plain().load(in);
         if (!MAGIC.equals(magic)) {
             throw new IllegalArgumentException("not a legacy torch file (its first pickle is not PyTorch's magic"
@@ -78,6 +79,10 @@ final class TorchLegacyReader {
             data.readFully(count);
             long numel = ByteBuffer.wrap(count).order(ByteOrder.LITTLE_ENDIAN).getLong();
             long size = Math.multiplyExact(numel, s.dtype().bytes());
+            if (size > fileSize) {
+                throw new IllegalArgumentException("storage '" + k + "' claims " + size + " bytes, more than the"
+                        + " file's " + fileSize + " (truncated or corrupt)");
+            }
             if (numel < s.numel()) {
                 throw new IllegalArgumentException("storage '" + k + "' holds " + numel + " elements, its tensors"
                         + " need " + s.numel());

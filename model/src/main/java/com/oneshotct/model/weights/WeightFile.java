@@ -52,7 +52,7 @@ public record WeightFile(Path source, WeightFormat format, String picked, NDList
             if (TorchLegacyReader.looksLegacy(head)) {
                 format = WeightFormat.TORCH_LEGACY;
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                    return of(file, format, TorchLegacyReader.read(in, key), manager);
+                    return of(file, format, TorchLegacyReader.read(in, size, key), manager);
                 }
             }
             if (SafetensorsReader.looksSafetensors(head, size)) {

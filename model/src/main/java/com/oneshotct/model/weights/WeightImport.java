@@ -43,13 +43,20 @@ public final class WeightImport {
      * sets its arrays into the initialised {@code net}.
      */
     public static ImportReport load(OneShotNet net, Path file, String key) {
-        NDManager manager = StateDict.entries(net).get(0).parameter().getArray().getManager();
+        StateDict.Entry first = StateDict.entries(net).get(0);
+        if (!first.parameter().isInitialized()) {
+            throw new IllegalStateException("initialize the network before importing weights into it");
+        }
+        NDManager manager = first.parameter().getArray().getManager();
         try (NDManager sub = manager.newSubManager()) {
             return apply(net, WeightFile.read(file, sub, key));
         }
     }
 
-    /** Sets {@code weights} into the initialised {@code net}; see the class. */
+    /**
+     * Sets {@code weights} into the initialised {@code net}; see the class. The file's arrays are renamed to the
+     * network's keys on the way (a {@code module.} prefix removed, {@code backbone.body.} added).
+     */
     public static ImportReport apply(OneShotNet net, WeightFile weights) {
         Path file = weights.source();
         List<NDArray> arrays = new ArrayList<>(weights.arrays());

@@ -81,6 +81,16 @@ class RestrictedUnpicklerTest {
         assertTrue(e.getMessage().contains("'os.system'"), e.getMessage());
     }
 
+    /** A length-prefixed object stating gigabytes is refused before anything is allocated for it. */
+    @Test
+    void hugeStatedLengthsAreRefused() {
+        for (String op : List.of("B", "X", "T")) {
+            PickleException e = assertThrows(PickleException.class, () -> unpickle("\u0080\u0002" + op
+                    + "\u0000\u0000\u0000\u0070."));
+            assertTrue(e.getMessage().contains("1879048192 bytes"), e.getMessage());
+        }
+    }
+
     /** The allowed globals build plain data; dicts keep their order; BUILD on a dict (its _metadata) is dropped. */
     @Test
     void allowedGlobalsBuildData() throws Exception {

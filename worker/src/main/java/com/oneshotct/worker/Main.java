@@ -10,6 +10,7 @@ import com.oneshotct.worker.cli.ModelCommand;
 import com.oneshotct.worker.cli.RunsCommand;
 import com.oneshotct.worker.cli.SynthCommand;
 import com.oneshotct.worker.cli.TrainCommand;
+import com.oneshotct.worker.cli.WeightsCommand;
 import com.oneshotct.worker.cli.DemoCommand;
 import com.oneshotct.worker.cli.StackCommand;
 import com.oneshotct.worker.cli.RunCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
             WorkerCommand.class,
             RunCommand.class,
             TrainCommand.class,
+            WeightsCommand.class,
             PredictCommand.class,
             EvaluateCommand.class,
             ReportCommand.class,

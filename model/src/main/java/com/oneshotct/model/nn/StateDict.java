@@ -135,7 +135,11 @@ public final class StateDict {
         return load(root, prefix, arrays, strict, problem -> new IllegalArgumentException(source + ": " + problem));
     }
 
-    private static LoadReport load(Block root, String prefix, NDList arrays, boolean strict,
+    /**
+     * As {@link #load(Block, String, NDList, boolean, String)}, each problem turned into the exception {@code error}
+     * makes of it (so that a caller can name the file and add what it knows).
+     */
+    public static LoadReport load(Block root, String prefix, NDList arrays, boolean strict,
             Function<String, RuntimeException> error) {
         Map<String, NDArray> file = new LinkedHashMap<>();
         for (NDArray a : arrays) {

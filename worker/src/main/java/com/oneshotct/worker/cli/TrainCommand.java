@@ -8,12 +8,13 @@ import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.infer.Overlay;
 import com.oneshotct.model.nn.ModelConfig;
-import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.train.Checkpoint;
 import com.oneshotct.model.train.PaperTrainer;
 import com.oneshotct.model.train.SegmentationStep;
 import com.oneshotct.model.train.TrainConfig;
 import com.oneshotct.model.train.TrainedModel;
+import com.oneshotct.model.weights.ImportReport;
+import com.oneshotct.model.weights.WeightImport;
 import com.oneshotct.worker.report.LossChart;
 import com.oneshotct.worker.report.LossLog;
 import java.io.PrintWriter;
@@ -114,10 +115,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from FILE if it exists (same settings required).")
     boolean resume;
 
-    @Option(names = "--init-weights", paramLabel = "NPZ", description = {"Start from these weights: a state dict"
-            + " with the reference's PyTorch keys (converted published weights, or `model export`); every key of the"
-            + " model must be there with its shape. With --iterations 0 this only turns them into a checkpoint."})
+    @Option(names = "--init-weights", paramLabel = "FILE", description = {"Start from these weights: a torch.save"
+            + " .pth/.pt, .safetensors or .npz state dict (told by content). A torchvision classification file"
+            + " (ImageNet weights) fills the backbone body, the rest keeps its initialisation; a whole-model file"
+            + " (the authors' checkpoint, `model export`, `weights import`) must hold every key of the model with its"
+            + " shape and no other. With --iterations 0 this only turns them into a checkpoint. See docs/weights.md."})
     Path initWeights;
+
+    @Option(names = "--init-key", paramLabel = "K", description = {"Where the state dict is in an --init-weights"
+            + " torch.save file that wraps it (as `weights import --key`)."})
+    String initKey;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
     String device;
@@ -160,13 +167,18 @@ public final class TrainCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(device(device), "PyTorch")) {
             PaperTrainer trainer = new PaperTrainer(config, PaperTrainer.newNet(config, manager), manager, seg, cls);
             int from = 0;
+            if (initKey != null && initWeights == null) {
+                throw new IllegalArgumentException("--init-key picks the state dict in --init-weights FILE; give"
+                        + " both");
+            }
             if (initWeights != null && Files.exists(out)) {
                 throw new IllegalArgumentException("--init-weights starts a new run; " + out + " exists (a run to"
                         + " resume needs no weights)");
             }
             if (initWeights != null) {
-                StateDict.LoadReport r = StateDict.load(trainer.net(), initWeights);
-                err.printf(Locale.ROOT, "initialised from %s (%d arrays)%n", initWeights, r.loaded());
+                ImportReport r = WeightImport.load(trainer.net(), initWeights, initKey);
+                err.printf(Locale.ROOT, "initialised from %s:%n", initWeights);
+                r.lines().forEach(line -> err.println("  " + line));
             }
             if (Files.exists(out)) {
                 TrainConfig saved = TrainedModel.config(out);

@@ -32,20 +32,25 @@ class ClassificationGoldenTest {
     }
 
     /**
-     * Within 1.5 % of the array's largest magnitude. Measured: worst errors 0.6 % of the max for the vectors and
-     * 0.7-1.4 % for the logits, from the stored (float16) s2 features and from our own float32 ones alike; the same
-     * layers match attention_head.npz to 1e-4 (AttentionHeadGoldenTest), so this is the amplification of input
-     * rounding by BatchNorm over 16 RoIs (some repeated by the cyclic padding), not a different computation.
+     * From the golden's own s2 features: within 1e-3 of the array's largest magnitude, the bound KEYS.md gives the
+     * attention head. Measured on the corrected golden (no ReLU after the s2 conv_mask): worst errors 1.7e-6 to
+     * 1.5e-5 of the max for the vectors and logits.
      */
     private static void close(String what, NDArray want, NDArray got) {
+        close(what, want, got, 1e-3);
+    }
+
+    private static void close(String what, NDArray want, NDArray got, double ofMax) {
         double max = want.abs().max().getFloat();
-        Golden.assertClose(want, got, 0, 1.5e-2 * max, what);
+        Golden.assertClose(want, got, 0, ofMax * max, what);
     }
 
     /**
      * Image -> features -> RPN -> proposals -> s2 boxes -> s2 mask features -> attention -> image logits, with no
      * golden intermediate. The features carry float32 rounding of about 4e-4 of their max (see ForwardGoldenTest),
-     * the 16 boxes it selects must be the golden's (to 0.05 px), the scores as close as in the test above.
+     * which BatchNorm over the 16 RoIs (some repeated by the cyclic padding) amplifies: the 16 boxes it selects must
+     * be the golden's (to 0.05 px), the scores within 1.5 % of their largest magnitude (measured 0.55 % on the
+     * corrected golden; the same layers fed the golden's features agree to 1.5e-5, the test above).
      */
     @Test
     void imageToScores() {
@@ -60,7 +65,7 @@ class ClassificationGoldenTest {
             S2Branch.Result s2 = new S2Branch(net).apply(ps, features, proposals, false);
             Golden.assertClose(golden.get("s2_boxes"), s2.boxes(), 1e-3, 0.05, "s2_boxes");
             AttentionHead.Output out = net.classify(ps, s2.features(), false);
-            close("final_scores", golden.get("final_scores"), out.logits());
+            close("final_scores", golden.get("final_scores"), out.logits(), 1.5e-2);
         }
     }
 }

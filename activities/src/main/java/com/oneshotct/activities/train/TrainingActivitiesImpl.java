@@ -24,7 +24,6 @@ import com.oneshotct.workflows.contract.TrainProgress;
 import com.oneshotct.workflows.contract.TrainRequest;
 import com.oneshotct.workflows.contract.TrainResult;
 import com.oneshotct.workflows.contract.TrainingActivities;
-import com.oneshotct.workflows.pipeline.TrainingPipeline;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
@@ -87,7 +86,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             @Override
             public void progress(TrainProgress p) {
                 if (client != null) {
-                    client.newWorkflowStub(TrainingPipeline.class, request.workflowId()).trainingProgress(p);
+                    client.newUntypedWorkflowStub(request.workflowId(), Optional.empty(), Optional.empty())
+                            .signal(TrainProgress.SIGNAL, p);
                 }
             }
         };

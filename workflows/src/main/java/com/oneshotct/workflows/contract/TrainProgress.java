@@ -16,4 +16,7 @@ import java.util.Map;
  *     classification training images); 0 when unknown, as in signals from workers that predate it
  */
 public record TrainProgress(int attempt, int iteration, int total, Map<String, Double> losses,
-        String checkpointKey, double secondsPerIteration, double epoch) {}
+        String checkpointKey, double secondsPerIteration, double epoch) {
+    /** The signal's name: the activity sends it by name, so it needs no workflow interface. */
+    public static final String SIGNAL = "trainingProgress";
+}

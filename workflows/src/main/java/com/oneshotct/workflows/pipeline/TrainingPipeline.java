@@ -39,6 +39,6 @@ public interface TrainingPipeline {
     void abort(String reason);
 
     /** Sent by the training activity; feeds {@link #progress()}. */
-    @SignalMethod
+    @SignalMethod(name = TrainProgress.SIGNAL)
     void trainingProgress(TrainProgress progress);
 }

@@ -2,6 +2,7 @@ package com.oneshotct.activities.evaluate;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.activities.Failures;
 import com.oneshotct.activities.fetch.FetchedDataset;
 import com.oneshotct.activities.train.CorruptCheckpointException;
 import com.oneshotct.activities.train.RunFiles;
@@ -17,12 +18,10 @@ import com.oneshotct.model.infer.ApProtocol;
 import com.oneshotct.model.infer.Evaluation;
 import com.oneshotct.model.infer.Evaluator;
 import com.oneshotct.model.train.TrainedModel;
-import com.oneshotct.workflows.contract.ErrorTypes;
 import com.oneshotct.workflows.contract.EvaluateRequest;
 import com.oneshotct.workflows.contract.EvaluateResult;
 import com.oneshotct.workflows.contract.EvaluationActivities;
 import io.temporal.activity.Activity;
-import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -58,11 +57,11 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         try {
             row = registry.training().checkpoint(request.checkpoint().id());
         } catch (NotFoundException e) {
-            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.NOT_FOUND);
+            throw Failures.notFound(e.getMessage());
         }
         if (!row.workflowId().equals(request.workflowId())) {
-            throw ApplicationFailure.newNonRetryableFailure("checkpoint " + row.id() + " belongs to run '"
-                    + row.workflowId() + "', not '" + request.workflowId() + "'", ErrorTypes.BAD_CONFIG);
+            throw Failures.badConfig("checkpoint " + row.id() + " belongs to run '"
+                    + row.workflowId() + "', not '" + request.workflowId() + "'");
         }
         FetchedDataset ds = files.dataset(request.dataset(), request.datasetId());
         CtDataset data = CtDataset.open(ds.root());
@@ -73,13 +72,13 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
             try {
                 model = TrainedModel.open(files.checkpoint(row), manager);
             } catch (CorruptCheckpointException | DataException e) {
-                throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_DATA);
+                throw Failures.badData(e.getMessage());
             }
             if (!model.config().backbone().id().equals(request.backbone())
                     || model.config().imageSize() != request.imageSize()) {
-                throw ApplicationFailure.newNonRetryableFailure("checkpoint " + row.objectKey() + " holds "
+                throw Failures.foreignCheckpoint("checkpoint " + row.objectKey() + " holds "
                         + model.config().backbone().id() + " at " + model.config().imageSize() + " px, the run asks for "
-                        + request.backbone() + " at " + request.imageSize() + " px", ErrorTypes.FOREIGN_CHECKPOINT);
+                        + request.backbone() + " at " + request.imageSize() + " px");
             }
             Evaluator evaluator = Evaluator.of(model.net(), ApProtocol.AUTHORS, null);
             int[] before = {0};
@@ -90,7 +89,7 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
                     e = evaluator.evaluate(manager, data, split, (done, total) -> heartbeat.accept(before[0] + done));
                     scores = Scores.of(e);
                 } catch (IllegalArgumentException ex) {
-                    throw ApplicationFailure.newNonRetryableFailure(ex.getMessage(), ErrorTypes.BAD_DATA);
+                    throw Failures.badData(ex.getMessage());
                 }
                 before[0] += e.predictions().size() + e.imageNames().size();
                 ids.put(split, registry.evaluations().record(row.id(), scores).id());

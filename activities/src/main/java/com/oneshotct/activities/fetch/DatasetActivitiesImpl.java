@@ -1,5 +1,6 @@
 package com.oneshotct.activities.fetch;
 
+import com.oneshotct.activities.Failures;
 import com.oneshotct.activities.registry.AttemptLog;
 import com.oneshotct.activities.store.DatasetName;
 import com.oneshotct.activities.store.MissingObjectException;
@@ -16,7 +17,6 @@ import com.oneshotct.workflows.contract.FetchRequest;
 import com.oneshotct.workflows.contract.FetchResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -75,25 +75,25 @@ public final class DatasetActivitiesImpl implements DatasetActivities {
         try {
             DatasetName.check(name);
         } catch (IllegalArgumentException e) {
-            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_CONFIG);
+            throw Failures.badConfig(e.getMessage());
         }
         try {
             // before any download: a run that does not exist must not fill the cache or the datasets table
             registry.runs().get(request.workflowId());
         } catch (NotFoundException e) {
-            throw ApplicationFailure.newNonRetryableFailure("cannot fetch dataset '" + name + "' for run '"
-                    + request.workflowId() + "': " + e.getMessage(), ErrorTypes.NOT_FOUND);
+            throw Failures.notFound("cannot fetch dataset '" + name + "' for run '"
+                    + request.workflowId() + "': " + e.getMessage());
         }
         FetchedDataset f;
         try {
             f = cache.fetch(store, name, heartbeat);
         } catch (BadDatasetException e) {
-            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_DATA);
+            throw Failures.badData(e.getMessage());
         } catch (MissingObjectException e) {
             // objects the manifest lists come out as BadDatasetException: only the manifest or bucket gets here
             String why = e.key() == null ? "the bucket does not exist" : "no " + e.key();
-            throw ApplicationFailure.newNonRetryableFailure("dataset '" + name + "' not found in bucket '"
-                    + e.bucket() + "' at " + store.config().endpoint() + " (" + why + ")", ErrorTypes.NOT_FOUND);
+            throw Failures.notFound("dataset '" + name + "' not found in bucket '"
+                    + e.bucket() + "' at " + store.config().endpoint() + " (" + why + ")");
         }
         Manifest manifest = Manifest.read(f.root().resolve(Manifest.FILE_NAME));
         Map<String, Integer> splits = SplitSizes.of(manifest);
@@ -102,14 +102,14 @@ public final class DatasetActivitiesImpl implements DatasetActivities {
         try {
             registry.runs().linkDataset(request.workflowId(), f.datasetId());
         } catch (NotFoundException e) {
-            throw ApplicationFailure.newNonRetryableFailure("cannot link dataset '" + name + "' to run '"
-                    + request.workflowId() + "': " + e.getMessage(), ErrorTypes.NOT_FOUND);
+            throw Failures.notFound("cannot link dataset '" + name + "' to run '"
+                    + request.workflowId() + "': " + e.getMessage());
         } catch (ConstraintViolationException e) {
             // the only refusal here: the run is already linked to other content under this name
-            throw ApplicationFailure.newNonRetryableFailure("run '" + request.workflowId()
+            throw Failures.badData("run '" + request.workflowId()
                     + "' was fetched with other content of dataset '" + name + "' (dataset id "
                     + registry.runs().get(request.workflowId()).datasetId() + ", now " + f.datasetId()
-                    + "): the dataset was pushed again during the run", ErrorTypes.BAD_DATA);
+                    + "): the dataset was pushed again during the run");
         }
         return new FetchResult(f.datasetId(), f.files(), f.bytes(), f.downloadedFiles(), f.downloadedBytes());
     }

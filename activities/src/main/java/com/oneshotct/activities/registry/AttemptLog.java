@@ -1,5 +1,6 @@
 package com.oneshotct.activities.registry;
 
+import com.oneshotct.activities.Failures;
 import com.oneshotct.db.AttemptEnd;
 import com.oneshotct.db.AttemptRepository;
 import com.oneshotct.db.Outcome;
@@ -62,7 +63,7 @@ public final class AttemptLog {
     }
 
     public <T> T runNumbered(AttemptContext context, Stage stage, Function<StageAttempt, T> body) {
-        StageAttempt attempt = RegistryFailures.call(() -> attempts.begin(context.workflowId(), stage,
+        StageAttempt attempt = Failures.registry(() -> attempts.begin(context.workflowId(), stage,
                 context.activityId(), context.temporalAttempt(), workerIdentity, context.taskQueue(),
                 clock.instant()));
         T result;

@@ -1,11 +1,12 @@
 package com.oneshotct.activities.registry;
 
-import static com.oneshotct.activities.registry.RegistryFailures.badConfig;
-import static com.oneshotct.activities.registry.RegistryFailures.call;
+import static com.oneshotct.activities.Failures.badConfig;
+import static com.oneshotct.activities.Failures.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.oneshotct.activities.Failures;
 import com.oneshotct.db.Checkpoint;
 import com.oneshotct.db.ModelVersion;
 import com.oneshotct.db.NewRun;
@@ -59,7 +60,7 @@ public final class RegistryActivitiesImpl implements RegistryActivities {
     public void registerRun(RegisterRequest request) {
         AttemptContext context = AttemptContext.current();
         NewRun run = newRun(request);
-        Run registered = call(() -> registry.runs().register(run));
+        Run registered = registry(() -> registry.runs().register(run));
         // An attempt row refers to its run's row, so the attempt is written once the run exists.
         attempts.run(context, Stage.REGISTER, () -> registered);
     }
@@ -67,12 +68,12 @@ public final class RegistryActivitiesImpl implements RegistryActivities {
     @Override
     public void setRunStatus(String workflowId, String status, String error) {
         RunStatus s = status(status);
-        call(() -> registry.runs().updateStatus(required(workflowId, "workflowId"), s, error));
+        registry(() -> registry.runs().updateStatus(required(workflowId, "workflowId"), s, error));
     }
 
     @Override
     public CheckpointRef latestCheckpoint(String workflowId) {
-        return call(() -> registry.training().latest(required(workflowId, "workflowId")))
+        return registry(() -> registry.training().latest(required(workflowId, "workflowId")))
                 .map(c -> new CheckpointRef(c.id(), c.objectKey(), c.iteration()))
                 .orElse(null);
     }
@@ -86,7 +87,7 @@ public final class RegistryActivitiesImpl implements RegistryActivities {
         String modelName = required(request.modelName(), "modelName");
         CheckpointRef ref = request.checkpoint();
         return attempts.run(Stage.REGISTER_METRICS, () -> {
-            Checkpoint k = call(() -> registry.training().checkpoint(ref.id()));
+            Checkpoint k = registry(() -> registry.training().checkpoint(ref.id()));
             if (!k.workflowId().equals(workflowId)) {
                 throw badConfig("checkpoint " + k.id() + " belongs to run '" + k.workflowId() + "', not to run '"
                         + workflowId + "'");
@@ -95,13 +96,13 @@ public final class RegistryActivitiesImpl implements RegistryActivities {
                 throw badConfig("checkpoint " + k.id() + " is '" + k.objectKey() + "' at iteration " + k.iteration()
                         + ", but the request names '" + ref.objectKey() + "' at iteration " + ref.iteration());
             }
-            Run run = call(() -> registry.runs().get(workflowId));
+            Run run = registry(() -> registry.runs().get(workflowId));
             if (run.status().terminal() && run.status() != RunStatus.SUCCEEDED) {
                 throw badConfig("run '" + workflowId + "' already ended as " + run.status().sql()
                         + "; its checkpoint is not promoted");
             }
-            ModelVersion v = call(() -> registry.models().promote(modelName, k.id(), LATEST_ALIAS));
-            call(() -> registry.runs().updateStatus(workflowId, RunStatus.SUCCEEDED, null));
+            ModelVersion v = registry(() -> registry.models().promote(modelName, k.id(), LATEST_ALIAS));
+            registry(() -> registry.runs().updateStatus(workflowId, RunStatus.SUCCEEDED, null));
             return new RegisterMetricsResult(v.name(), v.version());
         });
     }

@@ -1,5 +1,6 @@
 package com.oneshotct.activities.train;
 
+import com.oneshotct.activities.Failures;
 import com.oneshotct.activities.fetch.BadDatasetException;
 import com.oneshotct.activities.fetch.DatasetCache;
 import com.oneshotct.activities.fetch.FetchedDataset;
@@ -7,8 +8,6 @@ import com.oneshotct.activities.store.MissingObjectException;
 import com.oneshotct.activities.store.ObjectInfo;
 import com.oneshotct.activities.store.ObjectStore;
 import com.oneshotct.db.Checkpoint;
-import com.oneshotct.workflows.contract.ErrorTypes;
-import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,15 +40,14 @@ public final class RunFiles {
         try {
             f = cache.fetch(store, name);
         } catch (BadDatasetException e) {
-            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_DATA);
+            throw Failures.badData(e.getMessage());
         } catch (MissingObjectException e) {
-            throw ApplicationFailure.newNonRetryableFailure("dataset '" + name + "' is gone from the object store ("
-                    + e.getMessage() + ")", ErrorTypes.NOT_FOUND);
+            throw Failures.notFound("dataset '" + name + "' is gone from the object store ("
+                    + e.getMessage() + ")");
         }
         if (expectedId != null && !expectedId.equals(f.datasetId())) {
-            throw ApplicationFailure.newNonRetryableFailure("dataset '" + name + "' changed since the run fetched it:"
-                    + " the run uses content id " + expectedId + ", the store now holds " + f.datasetId(),
-                    ErrorTypes.BAD_DATA);
+            throw Failures.badData("dataset '" + name + "' changed since the run fetched it:"
+                    + " the run uses content id " + expectedId + ", the store now holds " + f.datasetId());
         }
         return f;
     }

@@ -2,6 +2,7 @@ package com.oneshotct.activities.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.activities.Failures;
 import com.oneshotct.activities.fetch.FetchedDataset;
 import com.oneshotct.activities.registry.AttemptLog;
 import com.oneshotct.activities.store.ObjectInfo;
@@ -19,7 +20,6 @@ import com.oneshotct.model.nn.ModelConfig;
 import com.oneshotct.model.train.PaperTrainer;
 import com.oneshotct.model.train.TrainConfig;
 import com.oneshotct.model.train.TrainedModel;
-import com.oneshotct.workflows.contract.ErrorTypes;
 import com.oneshotct.workflows.contract.TrainProgress;
 import com.oneshotct.workflows.contract.TrainRequest;
 import com.oneshotct.workflows.contract.TrainResult;
@@ -28,7 +28,6 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.WorkflowClient;
-import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,10 +152,10 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         pulse.heartbeat(keep);
         if (r.device() != null && r.device().startsWith("gpu") && !device.isGpu()) {
             // the worker's ONESHOT_DEVICE decides; training a run that asked for a GPU on a CPU would take days
-            throw ApplicationFailure.newNonRetryableFailure("run '" + r.workflowId() + "' asks for device '"
+            throw Failures.badConfig("run '" + r.workflowId() + "' asks for device '"
                     + r.device() + "' but this worker trains on " + device.getDeviceType() + "; send training to a"
                     + " task queue that GPU workers (ONESHOT_DEVICE=gpu) poll (input gpuQueue), or ask for device"
-                    + " 'cpu'", ErrorTypes.BAD_CONFIG);
+                    + " 'cpu'");
         }
         TrainConfig config;
         try {
@@ -170,7 +169,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                     .optBodyLrScale(r.bodyLrScale() == 0 ? 1 : r.bodyLrScale())
                     .optAnchorSizes(r.anchorSizes() == null ? ModelConfig.ANCHOR_SIZES : r.anchorSizes()).build();
         } catch (IllegalArgumentException e) {
-            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_CONFIG);
+            throw Failures.badConfig(e.getMessage());
         }
         FetchedDataset ds = files.dataset(r.dataset(), r.datasetId());
         List<SegmentationItem> seg;
@@ -180,12 +179,11 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             seg = data.segmentation().stream().filter(i -> i.split().equals("train")).toList();
             cls = data.classification().stream().filter(i -> i.split().equals("train")).toList();
         } catch (DataException e) {
-            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ErrorTypes.BAD_DATA);
+            throw Failures.badData(e.getMessage());
         }
         if (seg.isEmpty() || cls.isEmpty()) {
-            throw ApplicationFailure.newNonRetryableFailure("dataset '" + r.dataset() + "' has " + seg.size()
-                    + " segmentation and " + cls.size() + " classification training images; training needs both",
-                    ErrorTypes.BAD_DATA);
+            throw Failures.badData("dataset '" + r.dataset() + "' has " + seg.size()
+                    + " segmentation and " + cls.size() + " classification training images; training needs both");
         }
         int epochSize = Math.max(seg.size(), cls.size());
         pulse.heartbeat(keep);
@@ -250,8 +248,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             }
             TrainConfig saved = TrainedModel.config(file);
             if (!saved.canonical().equals(config.canonical())) {
-                throw ApplicationFailure.newNonRetryableFailure("checkpoint " + c.objectKey() + " was written for "
-                        + saved.canonical() + "; this run trains " + config.canonical(), ErrorTypes.FOREIGN_CHECKPOINT);
+                throw Failures.foreignCheckpoint("checkpoint " + c.objectKey() + " was written for "
+                        + saved.canonical() + "; this run trains " + config.canonical());
             }
             try {
                 com.oneshotct.model.train.Checkpoint.load(trainer, file, c.sha256());

@@ -1,5 +1,6 @@
 package com.oneshotct.model.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +72,11 @@ public final class FormulaWeights {
         return out;
     }
 
-    /** Sets every parameter and buffer of the (initialised) {@code root} to its formula value. */
+    /**
+     * Sets every parameter and buffer of the (initialised) {@code root} to its formula value. A block initialised in
+     * float64 gets the same float32 values, widened exactly: the float64 twin of the float32 network that the
+     * golden tests use as their exact-arithmetic reference.
+     */
     public static void apply(Block root, long salt) {
         apply(root, "", salt);
     }
@@ -83,7 +88,20 @@ public final class FormulaWeights {
                 throw new IllegalStateException("initialize the model before setting formula weights: '" + e.key()
                         + "' has no array");
             }
-            e.parameter().getArray().set(values(e.key(), e.shape(), e.kind(), salt));
+            NDArray array = e.parameter().getArray();
+            float[] v = values(e.key(), e.shape(), e.kind(), salt);
+            switch (array.getDataType()) {
+                case FLOAT32 -> array.set(v);
+                case FLOAT64 -> {
+                    double[] d = new double[v.length];
+                    for (int i = 0; i < v.length; i++) {
+                        d[i] = v[i];
+                    }
+                    array.set(d);
+                }
+                default -> throw new IllegalStateException("'" + e.key() + "' is " + array.getDataType()
+                        + ": formula weights set float32 or float64 parameters");
+            }
         }
     }
 }

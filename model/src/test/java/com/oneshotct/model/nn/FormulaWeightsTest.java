@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.oneshotct.model.testing.Golden;
 import java.util.Map;
@@ -68,6 +69,29 @@ class FormulaWeightsTest {
                     .get(new NDIndex("0:3")).toFloatArray());
             assertArrayEquals(new float[] {1, 1, 1}, arrays.get("backbone.body.layer4.2.bn3.running_var")
                     .get(new NDIndex("-3:")).toFloatArray());
+        }
+    }
+
+    /** A float64 block gets the float32 formula values, widened exactly; its running statistics too. */
+    @Test
+    void float64BlockHoldsTheFloat32Values() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            ModelConfig config = ModelConfig.defaults();
+            Bottleneck b32 = new Bottleneck(256, 64, 1, 32, 4, config);
+            Bottleneck b64 = new Bottleneck(256, 64, 1, 32, 4, config);
+            b32.initialize(m, DataType.FLOAT32);
+            b64.initialize(m, DataType.FLOAT64);
+            FormulaWeights.apply(b32, "backbone.body.layer1.1.", 5);
+            FormulaWeights.apply(b64, "backbone.body.layer1.1.", 5);
+            var e32 = StateDict.entries(b32, "backbone.body.layer1.1.");
+            var e64 = StateDict.entries(b64, "backbone.body.layer1.1.");
+            assertEquals(e32.size(), e64.size());
+            for (int i = 0; i < e32.size(); i++) {
+                NDArray a = e64.get(i).parameter().getArray();
+                assertEquals(DataType.FLOAT64, a.getDataType(), e64.get(i).key());
+                assertArrayEquals(e32.get(i).parameter().getArray().toFloatArray(),
+                        a.toType(DataType.FLOAT32, false).toFloatArray(), e64.get(i).key());
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package com.oneshotct.model.nn;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.oneshotct.model.testing.Golden;
 
 /**
@@ -14,6 +15,17 @@ final class GoldenNet {
     static final OneShotNet NET = build();
 
     private GoldenNet() {}
+
+    /**
+     * The backbone alone with the formula weights of {@code salt}, its parameters in {@code type}: float64 gives the
+     * float32 network's weights widened exactly, computed in (near-)exact arithmetic.
+     */
+    static Backbone backbone(NDManager manager, DataType type, long salt) {
+        Backbone b = new Backbone(ModelConfig.defaults());
+        b.initialize(manager, type);
+        FormulaWeights.apply(b, "backbone.", salt);
+        return b;
+    }
 
     private static OneShotNet build() {
         OneShotNet net = new OneShotNet(ModelConfig.defaults());

@@ -36,7 +36,7 @@ abstract class AuditQueriesContract extends DbContract {
     /** A moment on the database's clock between the registrations of beta and gamma. */
     private Instant mark;
     private Dataset cncbA;
-    /** Recent, so the "last 7 days" example query of the README finds these attempts. */
+    /** Recent, so the "last 7 days" example query of docs/pipeline.md finds these attempts. */
     private final Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(1, ChronoUnit.HOURS);
 
     private Instant at(long seconds) {
@@ -210,12 +210,12 @@ abstract class AuditQueriesContract extends DbContract {
     }
 
     @Test
-    void theExampleQueriesOfTheReadmeRunAndAnswer() throws SQLException, IOException {
-        String readme = Files.readString(Path.of("../README.md"));
-        int start = readme.indexOf("## Auditing runs in SQL");
-        assertTrue(start >= 0, "README.md has its 'Auditing runs in SQL' section");
-        int end = readme.indexOf("\n## ", start + 1);
-        String doc = readme.substring(start, end < 0 ? readme.length() : end);
+    void theExampleQueriesOfThePipelineDocRunAndAnswer() throws SQLException, IOException {
+        String page = Files.readString(Path.of("../docs/pipeline.md"));
+        int start = page.indexOf("## Auditing runs in SQL");
+        assertTrue(start >= 0, "docs/pipeline.md has its 'Auditing runs in SQL' section");
+        int end = page.indexOf("\n## ", start + 1);
+        String doc = page.substring(start, end < 0 ? page.length() : end);
         Matcher m = Pattern.compile("```sql\\n(.*?)```", Pattern.DOTALL).matcher(doc);
         List<String> queries = new ArrayList<>();
         while (m.find()) {

@@ -21,7 +21,7 @@ public enum BnMode {
      * update the running ones; otherwise normalise with the running statistics. For training from random weights
      * with several images per classification step ({@code TrainConfig.clsBatch}): the statistics of one image
      * (batch statistics at batch 1) erase every image-level mean at every layer, and neither this network nor a
-     * plain PyTorch ResNet18 then learns the synthetic classes (README, "Learning").
+     * plain PyTorch ResNet18 then learns the synthetic classes (docs/learning.md).
      */
     TRAIN_BATCH_EVAL_RUNNING
 }

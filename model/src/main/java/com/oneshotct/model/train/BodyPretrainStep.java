@@ -29,7 +29,7 @@ import java.util.Map;
  * <p>Why: the paper starts from ImageNet weights. From random weights the classification branch, which sees the
  * image only behind the FPN and 16 RoIs, does not learn the synthetic classes in any number of iterations tried
  * here, while a plain pooled classifier on C5 does; a body pre-trained that way gives the branch features to start
- * from (README, "Learning"). The linear layer ({@code pretrain.fc.weight} (C5 channels, 3) and
+ * from (docs/learning.md). The linear layer ({@code pretrain.fc.weight} (C5 channels, 3) and
  * {@code pretrain.fc.bias} (3)) is not part of the network: it lives here, in the trainer's optimiser and in its
  * checkpoints, and is dropped with the trainer. Its start is PyTorch's {@code nn.Linear} default,
  * U(-1/sqrt(fan_in), 1/sqrt(fan_in)), drawn from a {@link SplitMix64} of the given seed, so it does not consume the

@@ -40,8 +40,8 @@ import java.util.random.RandomGenerator;
  * <p>Segmentation warm-up ({@link TrainConfig#segWarmup()}): during the first iterations only the segmentation step
  * runs (the classification image is still drawn, so the sampler's sequence does not depend on the warm-up). The
  * classification branch sees the image only through the 16 RoIs the s2 heads pick: with an untrained detector they
- * land anywhere and the classification loss stays at the class prior (measured on the synthetic data; README,
- * "Learning"). A warm-up lets the detector put the RoIs on lesions first.
+ * land anywhere and the classification loss stays at the class prior (measured on the synthetic data;
+ * docs/learning.md). A warm-up lets the detector put the RoIs on lesions first.
  *
  * <p>Body pre-training ({@link TrainConfig#pretrain()}): the first iterations run a {@link BodyPretrainStep}
  * instead (drawing the same images as a paper iteration, of which it uses the classification batch); its linear

@@ -37,14 +37,14 @@ import java.util.List;
  *     FPN, the attention layer, the two classifiers) learn at the rate times this, in both steps; the body and the
  *     detection heads keep the rate. In a PyTorch mimic (ResNet18 body + FPN + pooling, random weights) 0.1 is what
  *     let the body learn Normal vs COVID-19; our whole network did not reach the issue's accuracy with it
- *     ({@code pretrain} did; README, "Learning")
+ *     ({@code pretrain} did; docs/learning.md)
  * @param pretrain 0 (the paper): none. P above 0: the first P iterations pre-train the backbone body alone as a
  *     plain image classifier ({@link BodyPretrainStep}: {@code clsBatch} classification images, global average
  *     pooling of C5, a linear layer, the same BCE), the rate cosine-decayed from {@code lr} to
  *     {@code lr} / {@value #LR_FLOOR_DIVISOR} over those P iterations ({@link #rateAt}); the paper's iterations
  *     follow, and {@code segWarmup} and {@code lrDecay} count from the end of the pre-training. A stand-in for the
  *     ImageNet weights the paper starts from: from random weights the classification branch did not learn the
- *     synthetic classes in any recipe tried, from a pre-trained body it does (README, "Learning")
+ *     synthetic classes in any recipe tried, from a pre-trained body it does (docs/learning.md)
  * @param bodyLrScale 1 (the paper): the body learns at the rate. Below 1: in the paper's iterations (not during the
  *     pre-training) the backbone body learns at the rate times this, in both steps, so the classification branch
  *     does not wash out what the pre-training gave it

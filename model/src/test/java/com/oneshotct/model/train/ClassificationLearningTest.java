@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cost falls 16-fold; the attention branch's LSTMs are as wide), 8 images per classification step with PyTorch's
  * train/eval BatchNorm ({@link TrainConfig#clsBatch()}, {@link BnMode#TRAIN_BATCH_EVAL_RUNNING}: at batch 1 the
  * per-image statistics erase the image-level signal and nothing learns), 600 training slices, lr 1e-3. From random
- * weights the classification branch never learnt Normal vs COVID-19 here (README, "Learning"), so the run starts with
+ * weights the classification branch never learnt Normal vs COVID-19 here (docs/learning.md), so the run starts with
  * 400 iterations of body pre-training ({@link TrainConfig#pretrain()}: the body as a pooled C5 classifier, a stand-in
  * for the paper's ImageNet start), then 600 paper iterations (a 50-iteration segmentation warm-up first) with the
  * rate decayed along a cosine over them ({@link TrainConfig#lrDecay()}) and the body at 0.05 of it
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * libtorch threads. Measured here: held-out accuracy 0.333 -> 0.967, paper AP@0.5 0.000 -> 0.464, 1680 s (with the
  * reference's {@link S2Weights#COPY}: 0.900 and 0.399).
  *
- * <p>Too long for the suite (see the README, "Learning"): runs with {@code -Doneshot.learning=true}; the knobs
+ * <p>Too long for the suite (see docs/learning.md): runs with {@code -Doneshot.learning=true}; the knobs
  * {@code -Doneshot.learning.iterations}, {@code .warmup}, {@code .lr}, {@code .accuracy}, {@code .slices},
  * {@code .testSlices}, {@code .segSlices}, {@code .batch}, {@code .bn}, {@code .lrDecay}, {@code .evalEvery},
  * {@code .threads}, {@code .s2} (COPY or OWN), {@code .headLrScale}, {@code .pretrain}, {@code .bodyLrScale} change

@@ -99,13 +99,13 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--head-lr-scale", defaultValue = "1", paramLabel = "X", description = {"The FPN, attention layer"
             + " and classifiers learn at --lr times X, in (0, 1] (default ${DEFAULT-VALUE}: one rate, the paper)."
-            + " See the README, Learning."})
+            + " See docs/learning.md."})
     double headLrScale;
 
     @Option(names = "--pretrain", defaultValue = "0", paramLabel = "N", description = {"First pre-train the backbone"
             + " body for N iterations as a plain pooled image classifier (a stand-in for the ImageNet weights the"
-            + " paper starts from); they count in --iterations (default ${DEFAULT-VALUE}: none, the paper). See the"
-            + " README, Learning."})
+            + " paper starts from); they count in --iterations (default ${DEFAULT-VALUE}: none, the paper). See"
+            + " docs/learning.md."})
     int pretrain;
 
     @Option(names = "--body-lr-scale", defaultValue = "1", paramLabel = "X", description = {"After the pre-training"
@@ -251,7 +251,7 @@ public final class TrainCommand implements Callable<Integer> {
             int gpus = Engine.getEngine("PyTorch").getGpuCount();
             if (id >= gpus) {
                 throw new IllegalArgumentException("--device " + name + ": libtorch sees " + gpus + " GPU(s); this"
-                        + " build bundles the CPU native library (see README, running on GPU workers)");
+                        + " build bundles the CPU native library (see docs/operations.md, running on GPU workers)");
             }
             return Device.gpu(id);
         }

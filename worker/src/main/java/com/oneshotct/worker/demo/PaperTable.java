@@ -39,7 +39,7 @@ public final class PaperTable {
                     "sensitivity_normal", 0.9868, "weighted_f1", 0.9841)));
 
     private static final String ROW = "%-36s %20s";
-    private static final String REF = " %20s";
+    private static final String REF = "  %20s";
 
     private PaperTable() {}
 

@@ -97,7 +97,7 @@ public final class RoiHeadsLoss {
         } else {
             NDArray posBoxes = boxes.get(BoxOps.indices(manager, posRows));
             NDArray logits = net.maskHead(ps, maskPool.apply(features, withBatchIndex(posBoxes)), true);
-            NDArray maskTargets = MaskTargets.build(manager, gtMasks, posGt, posBoxes, maskSize);
+            NDArray maskTargets = MaskTargets.build(manager, planes(gtMasks), posGt, posBoxes, maskSize);
             maskLoss = Losses.mask(logits, Native.owned(manager.create(posLabels)), maskTargets);
         }
         return new NDList(boxLosses.get(0), boxLosses.get(1), maskLoss);
@@ -107,5 +107,21 @@ public final class RoiHeadsLoss {
     static NDArray withBatchIndex(NDArray boxes) {
         NDArray zeros = boxes.getManager().zeros(new Shape(boxes.getShape().get(0), 1), boxes.getDataType());
         return NDArrays.concat(new NDList(zeros, boxes), 1);
+    }
+
+    /** One image's instance masks as mask-target planes; they must all have the image's size. */
+    static MaskTargets.Planes planes(List<InstanceMask> gt) {
+        if (gt.isEmpty()) {
+            return new MaskTargets.Planes(0, 0, 0, i -> null);
+        }
+        int width = gt.get(0).width();
+        int height = gt.get(0).height();
+        for (InstanceMask m : gt) {
+            if (m.width() != width || m.height() != height) {
+                throw new IllegalArgumentException("ground-truth masks of one image differ in size: " + width + "x"
+                        + height + " and " + m.width() + "x" + m.height());
+            }
+        }
+        return new MaskTargets.Planes(gt.size(), width, height, i -> gt.get(i).toFloats());
     }
 }

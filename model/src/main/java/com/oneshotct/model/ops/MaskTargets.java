@@ -4,9 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.oneshotct.model.data.InstanceMask;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.IntFunction;
 
 /**
@@ -68,31 +66,26 @@ public final class MaskTargets {
     }
 
     /**
+     * One image's ground-truth masks, each a row-major plane of {@code width * height} values in [0, 1], made only
+     * when asked ({@code plane(i)} is called at most once per index).
+     */
+    public record Planes(int count, int width, int height, IntFunction<float[]> plane) {}
+
+    /**
      * The targets of a batch of positives, as torchvision builds them from {@code gt_masks[matched_idxs]}.
      *
-     * @param gt ground-truth instance masks of one image (all the image's size)
+     * @param gt ground-truth masks of one image
      * @param matched for each positive proposal, the index into {@code gt} it was matched to
      * @param boxes (N, 4) positive proposals, x1, y1, x2, y2 in image pixels
      * @param size M
      * @return (N, M, M) float32 on {@code manager}
      */
-    public static NDArray build(NDManager manager, List<InstanceMask> gt, int[] matched, NDArray boxes, int size) {
-        if (gt.isEmpty()) {
-            return assemble(manager, 0, 0, 0, i -> null, matched, boxes, size);
-        }
-        int width = gt.get(0).width();
-        int height = gt.get(0).height();
-        for (InstanceMask m : gt) {
-            if (m.width() != width || m.height() != height) {
-                throw new IllegalArgumentException("ground-truth masks of one image differ in size: " + width + "x"
-                        + height + " and " + m.width() + "x" + m.height());
-            }
-        }
-        return assemble(manager, gt.size(), width, height, i -> gt.get(i).toFloats(), matched, boxes, size);
+    public static NDArray build(NDManager manager, Planes gt, int[] matched, NDArray boxes, int size) {
+        return assemble(manager, gt.count(), gt.width(), gt.height(), gt.plane(), matched, boxes, size);
     }
 
     /**
-     * As {@link #build(NDManager, List, int[], NDArray, int)}, with the masks as one array.
+     * As {@link #build(NDManager, Planes, int[], NDArray, int)}, with the masks as one array.
      *
      * @param gt (G, H, W) ground-truth masks
      */

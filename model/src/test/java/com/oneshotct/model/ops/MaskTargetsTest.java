@@ -67,7 +67,8 @@ class MaskTargetsTest {
         assertEquals(2, gt.size());
         try (NDManager m = manager.newSubManager()) {
             NDArray boxes = m.create(new float[] {6, 6, 12, 12, 20, 21, 27, 26, 6, 6, 12, 12}, new Shape(3, 4));
-            float[] t = MaskTargets.build(m, gt, new int[] {0, 1, 1}, boxes, 28).toFloatArray();
+            MaskTargets.Planes planes = new MaskTargets.Planes(gt.size(), 32, 32, i -> gt.get(i).toFloats());
+            float[] t = MaskTargets.build(m, planes, new int[] {0, 1, 1}, boxes, 28).toFloatArray();
             int plane = 28 * 28;
             for (int i = 0; i < plane; i++) {
                 assertEquals(1f, t[i], 1e-6f, "proposal 0 on its own square");

@@ -31,7 +31,7 @@ import com.oneshotct.db.NotFoundException;
 import com.oneshotct.db.Registry;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.train.PaperTrainer;
-import com.oneshotct.model.train.TrainConfig;
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.workflows.contract.CheckpointRef;
 import com.oneshotct.workflows.contract.EvaluateRequest;
 import com.oneshotct.workflows.contract.FetchRequest;

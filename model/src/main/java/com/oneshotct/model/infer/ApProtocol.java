@@ -1,7 +1,7 @@
 package com.oneshotct.model.infer;
 
 import com.oneshotct.model.nn.Detections;
-import com.oneshotct.model.nn.ModelConfig;
+import com.oneshotct.config.ModelConfig;
 import java.util.Locale;
 
 /**

@@ -12,7 +12,7 @@ import com.oneshotct.model.data.Preprocess;
 import com.oneshotct.model.metrics.BinaryMask;
 import com.oneshotct.model.nn.AttentionHead;
 import com.oneshotct.model.nn.Detections;
-import com.oneshotct.model.nn.ModelConfig;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.S2Branch;
 import com.oneshotct.model.nn.SegmentationInference;
@@ -26,7 +26,7 @@ import java.util.List;
  * heads and the s2/attention branch. Any input size: the slice is resized to the model's size and the boxes and
  * masks are mapped back (masks pasted at the original size, as torchvision's post-processing does).
  *
- * <p>BatchNorm follows the network's {@link com.oneshotct.model.nn.BnMode}: per-image statistics by default, as the
+ * <p>BatchNorm follows the network's {@link com.oneshotct.config.BnMode}: per-image statistics by default, as the
  * reference infers.
  */
 public final class OneShotPredictor implements SlicePredictor {

@@ -1,5 +1,6 @@
 package com.oneshotct.model.nn;
 
+import com.oneshotct.config.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;

@@ -1,5 +1,7 @@
 package com.oneshotct.model.nn;
 
+import com.oneshotct.config.ModelConfig;
+import com.oneshotct.config.BnMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -143,7 +145,7 @@ public final class OneShotNet extends NetBlock {
 
     /**
      * The arrays between the backbone body and the classification loss: the FPN, the attention layer and the two
-     * classifiers (what {@link com.oneshotct.model.train.TrainConfig#headLrScale()} slows down).
+     * classifiers (what {@link com.oneshotct.config.TrainConfig#headLrScale()} slows down).
      */
     public List<NDArray> headParameters() {
         return trainable(k -> k.startsWith("backbone.fpn.") || k.startsWith("attn_layer.")

@@ -1,5 +1,6 @@
 package com.oneshotct.model.nn;
 
+import com.oneshotct.config.BnMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;

@@ -1,5 +1,6 @@
 package com.oneshotct.model.train;
 
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.nn.GradMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

@@ -13,7 +13,7 @@ import com.oneshotct.model.data.GreyImage;
 import com.oneshotct.model.data.ImageClass;
 import com.oneshotct.model.data.Preprocess;
 import com.oneshotct.model.nn.AttentionHead;
-import com.oneshotct.model.nn.BnMode;
+import com.oneshotct.config.BnMode;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.Proposals;
 import com.oneshotct.model.nn.S2Branch;

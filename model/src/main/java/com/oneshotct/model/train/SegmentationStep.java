@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import com.oneshotct.model.nn.BnMode;
+import com.oneshotct.config.BnMode;
 import com.oneshotct.model.data.Instance;
 import com.oneshotct.model.data.InstanceMask;
 import com.oneshotct.model.data.Preprocess;

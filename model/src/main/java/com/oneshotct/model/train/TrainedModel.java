@@ -1,11 +1,12 @@
 package com.oneshotct.model.train;
 
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.nn.GradMode;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.oneshotct.model.data.DataException;
-import com.oneshotct.model.nn.ModelConfig;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.S2Weights;
 import com.oneshotct.model.nn.StateDict;

@@ -15,7 +15,7 @@ import com.oneshotct.model.data.SegmentationReader;
 import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.model.metrics.BinaryMask;
 import com.oneshotct.model.nn.Detections;
-import com.oneshotct.model.nn.ModelConfig;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.SegmentationInference;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package com.oneshotct.model.nn;
 
+import com.oneshotct.config.BnMode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.engine.Engine;

@@ -1,5 +1,6 @@
 package com.oneshotct.model.nn;
 
+import com.oneshotct.config.ModelConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

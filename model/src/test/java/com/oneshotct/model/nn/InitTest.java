@@ -1,5 +1,7 @@
 package com.oneshotct.model.nn;
 
+import com.oneshotct.config.ModelConfig;
+import com.oneshotct.config.BodyArch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package com.oneshotct.model.train;
 
+import com.oneshotct.config.TrainConfig;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -14,8 +15,8 @@ import com.oneshotct.model.infer.Evaluation;
 import com.oneshotct.model.infer.ApProtocol;
 import com.oneshotct.model.infer.Evaluator;
 import com.oneshotct.model.infer.OneShotPredictor;
-import com.oneshotct.model.nn.BnMode;
-import com.oneshotct.model.nn.ModelConfig;
+import com.oneshotct.config.BnMode;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.S2Weights;
 import java.nio.file.Path;

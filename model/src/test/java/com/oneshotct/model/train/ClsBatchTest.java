@@ -1,5 +1,6 @@
 package com.oneshotct.model.train;
 
+import com.oneshotct.config.TrainConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +13,7 @@ import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.data.GreyImage;
 import com.oneshotct.model.data.ImageClass;
 import com.oneshotct.model.infer.OneShotPredictor;
-import com.oneshotct.model.nn.BnMode;
+import com.oneshotct.config.BnMode;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -9,7 +9,7 @@ import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.data.SegmentationReader;
 import com.oneshotct.model.data.SegmentationSample;
 import com.oneshotct.model.data.SyntheticCt;
-import com.oneshotct.model.nn.ModelConfig;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.ops.SplitMix64;
 import java.nio.file.Path;

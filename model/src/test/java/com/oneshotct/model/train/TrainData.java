@@ -1,5 +1,6 @@
 package com.oneshotct.model.train;
 
+import com.oneshotct.config.TrainConfig;
 import ai.djl.ndarray.NDArray;
 import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.data.ClassificationReader;

@@ -1,6 +1,6 @@
 package com.oneshotct.worker.cli;
 
-import com.oneshotct.model.nn.ModelConfig;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.worker.bench.TorchReference;
 import java.io.PrintWriter;
 import java.nio.file.Path;

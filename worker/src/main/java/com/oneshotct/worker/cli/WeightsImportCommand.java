@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.train.PaperTrainer;
-import com.oneshotct.model.train.TrainConfig;
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.weights.ImportReport;
 import com.oneshotct.model.weights.WeightImport;
 import java.io.IOException;

@@ -6,10 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.oneshotct.config.BnMode;
+import com.oneshotct.config.BodyArch;
+import com.oneshotct.config.ModelConfig;
+import com.oneshotct.config.TrainConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,17 +62,16 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         String modelName, Duration parkTimeout, Duration heartbeatTimeout, int segWarmup, int clsBatch,
         String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale, List<Integer> anchorSizes) {
 
-    public static final List<String> BACKBONES =
-            List.of("resnet18", "resnet34", "resnext50_32x4d", "resnext101_32x8d");
-    public static final int MAX_ITERATIONS = 10_000_000;
-    public static final int MAX_IMAGE_SIZE = 2048;
+    /** {@link BodyArch}'s ids, alphabetical. */
+    public static final List<String> BACKBONES = Arrays.stream(BodyArch.values()).map(BodyArch::id).sorted().toList();
+    public static final int MAX_ITERATIONS = TrainConfig.MAX_LR_DECAY;
+    public static final int MAX_IMAGE_SIZE = TrainConfig.MAX_IMAGE_SIZE;
     /** The network's single feature map has stride 32, so the input side must divide by it. */
     public static final int IMAGE_STRIDE = 32;
-    public static final int MAX_CLS_BATCH = 64;
-    public static final List<String> BN_MODES = List.of("BATCH_STATS", "RUNNING_STATS", "TRAIN_BATCH_EVAL_RUNNING");
-    /** The model's {@code ModelConfig.ANCHOR_SIZES} (this module sees no model code; a test keeps them equal). */
-    public static final List<Integer> ANCHOR_SIZES = List.of(2, 4, 8, 16, 32);
-    public static final int MAX_ANCHOR_SIZES = 16;
+    public static final int MAX_CLS_BATCH = TrainConfig.MAX_CLS_BATCH;
+    public static final List<String> BN_MODES = Arrays.stream(BnMode.values()).map(Enum::name).toList();
+    public static final List<Integer> ANCHOR_SIZES = ModelConfig.ANCHOR_SIZES;
+    public static final int MAX_ANCHOR_SIZES = TrainConfig.MAX_ANCHOR_SIZES;
 
     /**
      * The paper trains with 1e-5; the default is ten times larger because the demo's short synthetic runs (tens of

@@ -1,7 +1,7 @@
-package com.oneshotct.model.nn;
+package com.oneshotct.config;
 
 /**
- * Which statistics a {@link BatchNorm2d} normalises with, chosen independently of DJL's {@code training} flag.
+ * Which statistics a {@code BatchNorm2d} normalises with, chosen independently of DJL's {@code training} flag.
  *
  * <p>The reference keeps the backbone's BatchNorm in PyTorch training mode even at inference (model-spec 5, 6):
  * each image is normalised by its own statistics. Reproducing the released weights needs that, so it is the

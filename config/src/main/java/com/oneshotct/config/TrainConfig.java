@@ -1,8 +1,5 @@
-package com.oneshotct.model.train;
+package com.oneshotct.config;
 
-import com.oneshotct.model.nn.BnMode;
-import com.oneshotct.model.nn.BodyArch;
-import com.oneshotct.model.nn.ModelConfig;
 import java.util.List;
 
 /**
@@ -21,7 +18,7 @@ import java.util.List;
  * @param checkpointInterval a checkpoint every this many iterations (0: only at the end or on stop)
  * @param segWarmup the first this many iterations run the segmentation step only (0, the paper: none). The
  *     classification branch reads the RoIs the detector places; while the detector is untrained they are noise
- *     and the classification step does not learn (see {@link PaperTrainer})
+ *     and the classification step does not learn (see {@code PaperTrainer})
  * @param clsBatch images per classification step (1, the paper). More than one runs the backbone on all of them at
  *     once, so its BatchNorm sees a real batch; each image keeps its own 16 RoIs, and the loss is their mean. Under
  *     {@link BnMode#TRAIN_BATCH_EVAL_RUNNING} one attention pass takes all the images' RoIs (its BatchNorm sees them
@@ -33,13 +30,13 @@ import java.util.List;
  *     of a {@code pretrain}), that floor after D;
  *     see {@link #lrAt}. A function of the iteration alone, so a resumed run continues it exactly
  * @param headLrScale 1 (the paper): every parameter learns at the same rate. Below 1: the parameters between the
- *     backbone body and the classification loss ({@link com.oneshotct.model.nn.OneShotNet#headParameters()}: the
+ *     backbone body and the classification loss ({@code OneShotNet.headParameters()}: the
  *     FPN, the attention layer, the two classifiers) learn at the rate times this, in both steps; the body and the
  *     detection heads keep the rate. In a PyTorch mimic (ResNet18 body + FPN + pooling, random weights) 0.1 is what
  *     let the body learn Normal vs COVID-19; our whole network did not reach the issue's accuracy with it
  *     ({@code pretrain} did; docs/learning.md)
  * @param pretrain 0 (the paper): none. P above 0: the first P iterations pre-train the backbone body alone as a
- *     plain image classifier ({@link BodyPretrainStep}: {@code clsBatch} classification images, global average
+ *     plain image classifier ({@code BodyPretrainStep}: {@code clsBatch} classification images, global average
  *     pooling of C5, a linear layer, the same BCE), the rate cosine-decayed from {@code lr} to
  *     {@code lr} / {@value #LR_FLOOR_DIVISOR} over those P iterations ({@link #rateAt}); the paper's iterations
  *     follow, and {@code segWarmup} and {@code lrDecay} count from the end of the pre-training. A stand-in for the

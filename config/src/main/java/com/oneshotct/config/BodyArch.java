@@ -1,4 +1,4 @@
-package com.oneshotct.model.nn;
+package com.oneshotct.config;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;

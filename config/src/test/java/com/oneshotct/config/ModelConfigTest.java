@@ -1,4 +1,4 @@
-package com.oneshotct.model.nn;
+package com.oneshotct.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package com.oneshotct.config;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -69,66 +70,72 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
     /** At most this many anchor sizes (the authors' largest set has 7). */
     public static final int MAX_ANCHOR_SIZES = 16;
 
+    /** Every bad field is named, in one message. */
     public TrainConfig {
+        List<String> problems = new ArrayList<>();
         if (backbone == null) {
-            throw bad("backbone", "must be set; known: " + BodyArch.ids());
-        }
-        // ModelConfig knows what an image size must be; ask it rather than repeat the rule.
-        try {
-            ModelConfig.builder().optBackbone(backbone).optImageSize(imageSize).build();
-        } catch (IllegalArgumentException e) {
-            throw bad("imageSize", e.getMessage());
+            problems.add("backbone must be set; known: " + BodyArch.ids());
+        } else {
+            // ModelConfig knows what an image size must be; ask it rather than repeat the rule.
+            try {
+                ModelConfig.builder().optBackbone(backbone).optImageSize(imageSize).build();
+            } catch (IllegalArgumentException e) {
+                problems.add("imageSize " + e.getMessage());
+            }
         }
         if (imageSize > MAX_IMAGE_SIZE) {
-            throw bad("imageSize", "must be at most " + MAX_IMAGE_SIZE + " (a CT slice is 512), got " + imageSize);
+            problems.add("imageSize must be at most " + MAX_IMAGE_SIZE + " (a CT slice is 512), got " + imageSize);
         }
         if (iterations < 0) {
-            throw bad("iterations", "must be at least 0, got " + iterations);
+            problems.add("iterations must be at least 0, got " + iterations);
         }
         if (!(lr > 0 && lr <= MAX_LR)) {
-            throw bad("lr", "must be above 0 and at most " + MAX_LR + ", got " + lr);
+            problems.add("lr must be above 0 and at most " + MAX_LR + ", got " + lr);
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw bad("weightDecay", "must be at least 0, got " + weightDecay);
+            problems.add("weightDecay must be at least 0, got " + weightDecay);
         }
         if (!(beta1 >= 0 && beta1 < 1)) {
-            throw bad("beta1", "must be in [0, 1), got " + beta1);
+            problems.add("beta1 must be in [0, 1), got " + beta1);
         }
         if (!(beta2 >= 0 && beta2 < 1)) {
-            throw bad("beta2", "must be in [0, 1), got " + beta2);
+            problems.add("beta2 must be in [0, 1), got " + beta2);
         }
         if (!(eps > 0)) {
-            throw bad("eps", "must be positive, got " + eps);
+            problems.add("eps must be positive, got " + eps);
         }
         if (checkpointInterval < 0) {
-            throw bad("checkpointInterval", "must be at least 0, got " + checkpointInterval);
+            problems.add("checkpointInterval must be at least 0, got " + checkpointInterval);
         }
         if (segWarmup < 0) {
-            throw bad("segWarmup", "must be at least 0, got " + segWarmup);
+            problems.add("segWarmup must be at least 0, got " + segWarmup);
         }
         if (clsBatch < 1 || clsBatch > MAX_CLS_BATCH) {
-            throw bad("clsBatch", "must be 1.." + MAX_CLS_BATCH + ", got " + clsBatch);
+            problems.add("clsBatch must be 1.." + MAX_CLS_BATCH + ", got " + clsBatch);
         }
         if (bnMode == null) {
-            throw bad("bnMode", "must be set; known: " + java.util.Arrays.toString(BnMode.values()));
+            problems.add("bnMode must be set; known: " + java.util.Arrays.toString(BnMode.values()));
         }
         if (lrDecay < 0 || lrDecay > MAX_LR_DECAY) {
-            throw bad("lrDecay", "must be 0 (constant) or an iteration count up to " + MAX_LR_DECAY + ", got " + lrDecay);
+            problems.add("lrDecay must be 0 (constant) or an iteration count up to " + MAX_LR_DECAY + ", got " + lrDecay);
         }
         if (!(headLrScale > 0 && headLrScale <= 1)) {
-            throw bad("headLrScale", "must be above 0 and at most 1, got " + headLrScale);
+            problems.add("headLrScale must be above 0 and at most 1, got " + headLrScale);
         }
         if (pretrain < 0 || pretrain > MAX_LR_DECAY) {
-            throw bad("pretrain", "must be 0 (none) or an iteration count up to " + MAX_LR_DECAY + ", got " + pretrain);
+            problems.add("pretrain must be 0 (none) or an iteration count up to " + MAX_LR_DECAY + ", got " + pretrain);
         }
         if (!(bodyLrScale > 0 && bodyLrScale <= 1)) {
-            throw bad("bodyLrScale", "must be above 0 and at most 1, got " + bodyLrScale);
+            problems.add("bodyLrScale must be above 0 and at most 1, got " + bodyLrScale);
         }
         if (anchorSizes == null || anchorSizes.isEmpty() || anchorSizes.size() > MAX_ANCHOR_SIZES
                 || anchorSizes.stream().anyMatch(s -> s == null || s <= 0 || s > MAX_IMAGE_SIZE)
                 || anchorSizes.stream().distinct().count() != anchorSizes.size()) {
-            throw bad("anchorSizes", "must be 1.." + MAX_ANCHOR_SIZES + " distinct sizes in 1.." + MAX_IMAGE_SIZE
+            problems.add("anchorSizes must be 1.." + MAX_ANCHOR_SIZES + " distinct sizes in 1.." + MAX_IMAGE_SIZE
                     + " px, got " + anchorSizes);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("train config: " + String.join("; ", problems));
         }
         anchorSizes = List.copyOf(anchorSizes);
     }

@@ -1,7 +1,7 @@
 package com.oneshotct.model.infer;
 
-import com.oneshotct.model.nn.Detections;
 import com.oneshotct.config.ModelConfig;
+import com.oneshotct.model.nn.Detections;
 import java.util.Locale;
 
 /**

@@ -1,5 +1,6 @@
 package com.oneshotct.model.infer;
 
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.nn.GradMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,7 +13,6 @@ import com.oneshotct.model.data.Preprocess;
 import com.oneshotct.model.metrics.BinaryMask;
 import com.oneshotct.model.nn.AttentionHead;
 import com.oneshotct.model.nn.Detections;
-import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.S2Branch;
 import com.oneshotct.model.nn.SegmentationInference;

@@ -1,12 +1,12 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.BnMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.oneshotct.config.BnMode;
 
 /**
  * {@code attn_layer} (model-spec 5 steps 5-6): the RoI mask features of one image's sequence of N RoIs

@@ -1,7 +1,5 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
-import com.oneshotct.config.BnMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -10,6 +8,8 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import com.oneshotct.config.BnMode;
+import com.oneshotct.config.ModelConfig;
 
 /**
  * PyTorch's {@code nn.BatchNorm2d} with its names: parameters {@code weight}, {@code bias}, buffers

@@ -1,12 +1,12 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.oneshotct.config.ModelConfig;
 
 /**
  * torchvision's {@code Bottleneck} (ResNet v1.5, ResNeXt): 1x1 conv to {@code width}, grouped 3x3 conv carrying the

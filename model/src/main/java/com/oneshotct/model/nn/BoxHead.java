@@ -1,12 +1,12 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.oneshotct.config.ModelConfig;
 
 /**
  * {@code roi_heads.box_head} (torchvision's TwoMLPHead): pooled RoIs (K, 256, 7, 7) flattened to 12544 ->

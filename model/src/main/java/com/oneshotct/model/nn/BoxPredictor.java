@@ -1,11 +1,11 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.oneshotct.config.ModelConfig;
 
 /**
  * {@code roi_heads.box_predictor} (torchvision's FastRCNNPredictor): {@code cls_score} 128 -> C class logits and

@@ -1,7 +1,5 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
-import com.oneshotct.config.BnMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -9,6 +7,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import com.oneshotct.config.BnMode;
+import com.oneshotct.config.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,10 +1,10 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.ops.BoxCoder;
 import com.oneshotct.model.ops.BoxOps;
 import com.oneshotct.model.ops.Native;

@@ -1,7 +1,5 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
-import com.oneshotct.config.BodyArch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -9,6 +7,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.oneshotct.config.BodyArch;
+import com.oneshotct.config.ModelConfig;
 
 /**
  * A torchvision ResNet / ResNeXt without its classifier ({@code backbone.body}): stem conv 7x7/2 (bias-free) +

@@ -1,12 +1,12 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.oneshotct.config.ModelConfig;
 import java.util.List;
 
 /**

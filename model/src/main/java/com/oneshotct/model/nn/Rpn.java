@@ -1,11 +1,11 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.oneshotct.config.ModelConfig;
 
 /**
  * {@code rpn}: holds the {@code head}, the only part with parameters. Anchors, proposal filtering and the RPN losses

@@ -1,11 +1,11 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.ops.RoiAlign;
 
 /**

@@ -1,6 +1,5 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -8,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.ops.Anchors;
 import com.oneshotct.model.ops.MaskPaste;
 import com.oneshotct.model.ops.RoiAlign;

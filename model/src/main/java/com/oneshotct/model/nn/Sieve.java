@@ -1,12 +1,12 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.BnMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.oneshotct.config.BnMode;
 
 /**
  * The attention layer's "sieve" ({@code attn_layer.sieve.0}, model-spec 5 step 5): {@code conv_down} 2x2/2

@@ -1,6 +1,5 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -9,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.data.GreyImage;
 import com.oneshotct.model.data.ImageClass;
 import com.oneshotct.model.data.Preprocess;

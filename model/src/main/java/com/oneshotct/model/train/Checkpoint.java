@@ -1,6 +1,6 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
+import com.oneshotct.config.TrainConfigJson;
 import com.oneshotct.model.nn.GradMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -80,26 +80,7 @@ public final class Checkpoint {
         h.put("format", FORMAT);
         h.put("configHash", trainer.configHash());
         h.put("config", trainer.canonicalConfig());
-        TrainConfig tc = trainer.config();
-        ObjectNode t = h.putObject("train");
-        t.put("backbone", tc.backbone().id());
-        t.put("imageSize", tc.imageSize());
-        t.put("iterations", tc.iterations());
-        t.put("seed", tc.seed());
-        t.put("lr", tc.lr());
-        t.put("weightDecay", tc.weightDecay());
-        t.put("beta1", tc.beta1());
-        t.put("beta2", tc.beta2());
-        t.put("eps", tc.eps());
-        t.put("checkpointInterval", tc.checkpointInterval());
-        t.put("segWarmup", tc.segWarmup());
-        t.put("clsBatch", tc.clsBatch());
-        t.put("bnMode", tc.bnMode().name());
-        t.put("lrDecay", tc.lrDecay());
-        t.put("headLrScale", tc.headLrScale());
-        t.put("pretrain", tc.pretrain());
-        t.put("bodyLrScale", tc.bodyLrScale());
-        tc.anchorSizes().forEach(t.putArray("anchorSizes")::add);
+        h.set("train", TrainConfigJson.write(trainer.config()));
         h.put("s2Weights", trainer.net().s2Weights().name());
         h.put("iteration", trainer.iteration());
         h.put("samplerState", trainer.samplerState());

@@ -1,18 +1,16 @@
 package com.oneshotct.model.train;
 
 import com.oneshotct.config.TrainConfig;
+import com.oneshotct.config.TrainConfigJson;
 import com.oneshotct.model.nn.GradMode;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.oneshotct.model.data.DataException;
-import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.S2Weights;
 import com.oneshotct.model.nn.StateDict;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The network a training checkpoint holds, rebuilt for inference from the checkpoint alone: its header names the
@@ -60,46 +58,10 @@ public record TrainedModel(TrainConfig config, OneShotNet net, int iteration, St
             throw new DataException(file, "checkpoint header has no 'train' section (written by an older version)");
         }
         try {
-            return TrainConfig.builder()
-                    .optBackbone(t.path("backbone").asText())
-                    .optImageSize(t.path("imageSize").asInt())
-                    .optIterations(t.path("iterations").asInt())
-                    .optSeed(t.path("seed").asLong())
-                    .optLr(t.path("lr").asDouble())
-                    .optWeightDecay(t.path("weightDecay").asDouble())
-                    .optBetas(t.path("beta1").asDouble(), t.path("beta2").asDouble())
-                    .optEps(t.path("eps").asDouble())
-                    .optCheckpointInterval(t.path("checkpointInterval").asInt())
-                    .optSegWarmup(t.path("segWarmup").asInt(0))
-                    .optClsBatch(t.path("clsBatch").asInt(1))
-                    .optBnMode(t.path("bnMode").asText("BATCH_STATS"))
-                    .optLrDecay(t.path("lrDecay").asInt(0))
-                    .optHeadLrScale(t.path("headLrScale").asDouble(1))
-                    .optPretrain(t.path("pretrain").asInt(0))
-                    .optBodyLrScale(t.path("bodyLrScale").asDouble(1))
-                    .optAnchorSizes(anchorSizes(t.path("anchorSizes")))
-                    .build();
+            // fields written before a setting existed are absent: the paper's value, which is the builder's default
+            return TrainConfigJson.read(t, TrainConfig.builder().build());
         } catch (IllegalArgumentException e) {
             throw new DataException(file, "checkpoint header: " + e.getMessage(), e);
         }
-    }
-
-    /** Checkpoints from before the setting have none: the reference's sizes. */
-    private static List<Integer> anchorSizes(JsonNode sizes) {
-        if (sizes.isMissingNode()) {
-            return ModelConfig.ANCHOR_SIZES;
-        }
-        if (!sizes.isArray()) {
-            throw new IllegalArgumentException("train config: anchorSizes must be a list of sizes, got " + sizes);
-        }
-        List<Integer> out = new ArrayList<>();
-        for (JsonNode s : sizes) {
-            if (!s.canConvertToInt() || !s.isIntegralNumber()) {
-                throw new IllegalArgumentException("train config: anchorSizes must be whole pixel sizes, got "
-                        + sizes);
-            }
-            out.add(s.asInt());
-        }
-        return out;
     }
 }

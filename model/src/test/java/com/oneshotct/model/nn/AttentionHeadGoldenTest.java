@@ -1,6 +1,5 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.BnMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import com.oneshotct.config.BnMode;
 import com.oneshotct.model.data.ImageClass;
 import com.oneshotct.model.testing.Golden;
 import java.util.ArrayList;

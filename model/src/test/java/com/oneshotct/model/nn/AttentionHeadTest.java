@@ -1,7 +1,5 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
-import com.oneshotct.config.BnMode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,6 +12,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import com.oneshotct.config.BnMode;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.data.ImageClass;
 import com.oneshotct.model.testing.Golden;
 import java.io.IOException;

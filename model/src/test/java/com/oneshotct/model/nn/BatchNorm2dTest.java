@@ -1,6 +1,5 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.BnMode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.engine.Engine;
@@ -9,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import com.oneshotct.config.BnMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.testing.Golden;
 import java.util.Map;
 import java.util.stream.Collectors;

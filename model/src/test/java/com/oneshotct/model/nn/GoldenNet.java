@@ -1,9 +1,9 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.testing.Golden;
 
 /**

@@ -1,13 +1,13 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
-import com.oneshotct.config.BodyArch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.config.BodyArch;
+import com.oneshotct.config.ModelConfig;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

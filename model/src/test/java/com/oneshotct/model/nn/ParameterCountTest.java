@@ -1,9 +1,9 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
-import com.oneshotct.config.BodyArch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.oneshotct.config.BodyArch;
+import com.oneshotct.config.ModelConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

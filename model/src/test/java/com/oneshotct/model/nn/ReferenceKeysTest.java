@@ -1,11 +1,11 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.Shape;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.testing.Golden;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
 package com.oneshotct.model.nn;
 
-import com.oneshotct.config.ModelConfig;
-import com.oneshotct.config.BodyArch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,6 +14,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
+import com.oneshotct.config.BodyArch;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.data.DataException;
 import java.nio.file.Path;
 import java.util.List;

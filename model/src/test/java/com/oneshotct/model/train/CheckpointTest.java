@@ -1,6 +1,5 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.data.DataException;
 import com.oneshotct.model.nn.OneShotNet;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,13 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import com.oneshotct.config.BnMode;
+import com.oneshotct.config.ModelConfig;
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.Preprocess;
@@ -15,8 +17,6 @@ import com.oneshotct.model.infer.Evaluation;
 import com.oneshotct.model.infer.ApProtocol;
 import com.oneshotct.model.infer.Evaluator;
 import com.oneshotct.model.infer.OneShotPredictor;
-import com.oneshotct.config.BnMode;
-import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.S2Weights;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.StateDict;

@@ -1,6 +1,5 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,11 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.config.BnMode;
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.data.GreyImage;
 import com.oneshotct.model.data.ImageClass;
 import com.oneshotct.model.infer.OneShotPredictor;
-import com.oneshotct.config.BnMode;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

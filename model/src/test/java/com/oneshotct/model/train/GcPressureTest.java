@@ -1,10 +1,10 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.config.TrainConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

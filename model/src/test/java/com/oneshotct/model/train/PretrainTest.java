@@ -1,6 +1,5 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.config.BnMode;
+import com.oneshotct.config.TrainConfig;
+import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.StateDict;
 import java.nio.file.Path;

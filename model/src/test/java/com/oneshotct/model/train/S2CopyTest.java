@@ -1,11 +1,11 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.config.TrainConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.config.TrainConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

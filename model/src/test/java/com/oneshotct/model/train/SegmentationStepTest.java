@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.data.SegmentationReader;
 import com.oneshotct.model.data.SegmentationSample;
 import com.oneshotct.model.data.SyntheticCt;
-import com.oneshotct.config.ModelConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.ops.SplitMix64;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package com.oneshotct.model.train;
 
-import com.oneshotct.config.TrainConfig;
 import ai.djl.ndarray.NDArray;
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.data.ClassificationReader;
 import com.oneshotct.model.data.SegmentationItem;

@@ -1,10 +1,10 @@
 package com.oneshotct.worker.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.train.PaperTrainer;
-import com.oneshotct.config.TrainConfig;
 import com.oneshotct.model.weights.ImportReport;
 import com.oneshotct.model.weights.WeightImport;
 import java.io.IOException;

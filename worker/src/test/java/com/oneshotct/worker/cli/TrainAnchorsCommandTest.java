@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.config.ModelConfig;
+import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.model.train.TrainedModel;
 import com.oneshotct.worker.Main;
 import java.io.PrintWriter;

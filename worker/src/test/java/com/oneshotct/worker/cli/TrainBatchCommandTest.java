@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.config.BnMode;
 import com.oneshotct.config.TrainConfig;
+import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.model.train.TrainedModel;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -54,6 +54,20 @@ class DeployFilesTest {
         }
     }
 
+    /** The image's build stage copies every module of the reactor (a module left out fails the image build). */
+    @Test
+    void dockerfileCopiesEveryModule() throws IOException {
+        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
+        int modules = 0;
+        while (m.find()) {
+            modules++;
+            assertTrue(dockerfile.contains("\nCOPY " + m.group(1) + " " + m.group(1) + "\n"),
+                    "deploy/Dockerfile copies module " + m.group(1));
+        }
+        assertTrue(modules >= 6, "the root pom lists the modules");
+    }
+
     @Test
     void kubernetesWorkersGetExactlyWhatTheCodeReadsAndRunAsNonRoot() throws IOException {
         JsonNode config = one(DEPLOY.resolve("k8s/config.yaml"));

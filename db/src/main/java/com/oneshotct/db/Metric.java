@@ -19,6 +19,11 @@ public enum Metric implements SqlName {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** A mask AP figure, which depends on the evaluation's AP protocol (its detection cap and score threshold). */
+    public boolean isAp() {
+        return compareTo(AP50) >= 0;
+    }
+
     /** Parses {@code weighted_f1} or {@code weighted-f1}; the error lists every known metric. */
     public static Metric of(String s) {
         String key = s.trim().toLowerCase(Locale.ROOT).replace('-', '_');

@@ -81,6 +81,10 @@ public record RunComparison(List<String> workflowIds, List<Row> rows) {
             for (Metric m : Metric.values()) {
                 add.row(p + m.sql(), i -> ev.apply(i) == null ? null : ev.apply(i).scores().value(m));
             }
+            // AP figures compare only under one protocol: a '*' here says they do not
+            add.row(p + "ap_max_detections", i -> ev.apply(i) == null ? null : ev.apply(i).scores().apMaxDetections());
+            add.row(p + "ap_score_threshold", i -> ev.apply(i) == null ? null
+                    : ev.apply(i).scores().apScoreThreshold());
         }
         return new RunComparison(runs.stream().map(d -> d.run().workflowId()).toList(), rows);
     }

@@ -174,6 +174,8 @@ abstract class AuditQueriesContract extends DbContract {
         assertEquals(Arrays.asList(0.8, 0.9), c.row("eval.test.accuracy").values());
         assertEquals(Arrays.asList(20, 10), c.row("eval.test.checkpoint_iteration").values());
         assertTrue(c.row("eval.test.map").differs());
+        assertEquals(Arrays.asList(128, 128), c.row("eval.test.ap_max_detections").values());
+        assertFalse(c.row("eval.test.ap_score_threshold").differs(), "the AP figures compare: one protocol");
         assertEquals(Arrays.asList(1, 0), c.row("failed_attempts").values());
 
         assertEquals("run 'nope' not found", assertThrows(NotFoundException.class,

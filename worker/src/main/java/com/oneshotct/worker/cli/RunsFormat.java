@@ -155,7 +155,8 @@ final class RunsFormat {
         }
         BestRun b = best.get();
         Evaluation e = b.evaluation();
-        return "best " + metric.sql() + on + ": " + num(b.value()) + "  run " + b.run().workflowId() + " ("
+        String protocol = metric.isAp() ? " (" + apProtocol(e.scores()) + ")" : "";
+        return "best " + metric.sql() + on + ": " + num(b.value()) + protocol + "  run " + b.run().workflowId() + " ("
                 + b.run().status().sql() + ", " + b.run().backbone() + ", dataset " + b.run().datasetName() + ")"
                 + NL + "  checkpoint iter " + e.checkpointIteration() + "  " + e.checkpointKey() + "  split "
                 + e.scores().split() + NL;

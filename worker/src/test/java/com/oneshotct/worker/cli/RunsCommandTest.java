@@ -203,6 +203,9 @@ class RunsCommandTest {
         assertEquals(0, runs("best", "--metric", "weighted-f1", "--split", "test"), err::toString);
         assertTrue(out.toString().startsWith("best weighted_f1 on split test: 0.8100  run wf-one (succeeded"),
                 out.toString());
+        assertEquals(0, runs("best", "--metric", "map"), err::toString);
+        assertTrue(out.toString().startsWith("best map: 0.4700 (at most 128 detections per image, score > 0.75)  run"
+                + " wf-one"), out.toString());
         assertEquals(0, runs("best", "--metric", "map", "--json"), err::toString);
         JsonNode b = JSON.readTree(out.toString());
         assertEquals("wf-one", b.get("run").get("workflowId").asText());

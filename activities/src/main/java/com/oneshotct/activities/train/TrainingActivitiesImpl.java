@@ -8,6 +8,7 @@ import com.oneshotct.activities.registry.AttemptLog;
 import com.oneshotct.activities.store.ObjectInfo;
 import com.oneshotct.config.ModelConfig;
 import com.oneshotct.config.TrainConfig;
+import com.oneshotct.config.TrainConfigJson;
 import com.oneshotct.db.Checkpoint;
 import com.oneshotct.db.LatestMove;
 import com.oneshotct.db.MetricPoint;
@@ -147,6 +148,19 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         }
     }
 
+    /** A request from a workflow that predates {@code TrainRequest.train}: its fields, old gaps read as the paper. */
+    private static TrainConfig legacyConfig(TrainRequest r) {
+        return TrainConfig.builder().optBackbone(r.backbone()).optImageSize(r.imageSize())
+                .optIterations(r.iterations()).optSeed(r.seed()).optLr(r.lr())
+                .optCheckpointInterval(r.checkpointInterval()).optSegWarmup(r.segWarmup())
+                // requests from before these fields carry 0 and null: the paper's values
+                .optClsBatch(r.clsBatch() == 0 ? 1 : r.clsBatch())
+                .optBnMode(r.bnMode() == null ? "BATCH_STATS" : r.bnMode()).optLrDecay(r.lrDecay())
+                .optHeadLrScale(r.headLrScale() == 0 ? 1 : r.headLrScale()).optPretrain(r.pretrain())
+                .optBodyLrScale(r.bodyLrScale() == 0 ? 1 : r.bodyLrScale())
+                .optAnchorSizes(r.anchorSizes() == null ? ModelConfig.ANCHOR_SIZES : r.anchorSizes()).build();
+    }
+
     private TrainResult train(TrainRequest r, int attempt, TrainHeartbeat prior, TrainHeartbeat keep, Pulse pulse,
             AtomicReference<Runnable> tick) {
         pulse.heartbeat(keep);
@@ -159,15 +173,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         }
         TrainConfig config;
         try {
-            config = TrainConfig.builder().optBackbone(r.backbone()).optImageSize(r.imageSize())
-                    .optIterations(r.iterations()).optSeed(r.seed()).optLr(r.lr())
-                    .optCheckpointInterval(r.checkpointInterval()).optSegWarmup(r.segWarmup())
-                    // requests from before these fields carry 0 and null: the paper's values
-                    .optClsBatch(r.clsBatch() == 0 ? 1 : r.clsBatch())
-                    .optBnMode(r.bnMode() == null ? "BATCH_STATS" : r.bnMode()).optLrDecay(r.lrDecay())
-                    .optHeadLrScale(r.headLrScale() == 0 ? 1 : r.headLrScale()).optPretrain(r.pretrain())
-                    .optBodyLrScale(r.bodyLrScale() == 0 ? 1 : r.bodyLrScale())
-                    .optAnchorSizes(r.anchorSizes() == null ? ModelConfig.ANCHOR_SIZES : r.anchorSizes()).build();
+            config = r.train() != null ? TrainConfigJson.read(r.train(), TrainConfig.builder().build())
+                    : legacyConfig(r);
         } catch (IllegalArgumentException e) {
             throw Failures.badConfig(e.getMessage());
         }

@@ -177,7 +177,7 @@ class ActivityCorpusTest {
         Files.move(file, held);
 
         TrainRequest r = new TrainRequest(wf, DATASET, null, "resnet34", 64, 10, 5, 1, 1e-4, "cpu", 0, 1,
-                "BATCH_STATS", 0, 1, 0, 1, null);
+                "BATCH_STATS", 0, 1, 0, 1, null, null);
         ApplicationFailure f = failure(() -> w.training.train(r, 2, null, PULSE));
         assertEquals(List.of(key), registry.training().checkpoints(wf).stream().map(Checkpoint::objectKey).toList(),
                 "no checkpoint recorded");

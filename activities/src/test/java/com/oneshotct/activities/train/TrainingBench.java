@@ -90,7 +90,7 @@ final class TrainingBench implements AutoCloseable {
 
     static TrainRequest request(String workflowId, int iterations, int checkpointInterval) {
         return new TrainRequest(workflowId, DATASET, null, "resnet18", 64, iterations, checkpointInterval, 11, 1e-4,
-                "cpu", 0, 1, "BATCH_STATS", 0, 1, 0, 1, null);
+                "cpu", 0, 1, "BATCH_STATS", 0, 1, 0, 1, null, null);
     }
 
     /**

@@ -21,8 +21,11 @@ package com.oneshotct.workflows.contract;
  * @param pretrain iterations of body pre-training before the paper's (absent in older requests: 0, none)
  * @param bodyLrScale the body's share of the rate after the pre-training (absent in older requests: 0, read as 1)
  * @param anchorSizes the RPN's anchor sizes in pixels (absent in older requests: null, the reference's)
+ * @param train the whole training configuration in {@code TrainConfigJson}'s form, which the activity trains with
+ *     (absent in older requests: null, and the fields above describe it); the fields above repeat part of it for
+ *     the requests of workers that predate it, and no new setting joins them
  */
 public record TrainRequest(String workflowId, String dataset, String datasetId, String backbone, int imageSize,
         int iterations, int checkpointInterval, long seed, double lr, String device, int segWarmup,
         int clsBatch, String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale,
-        java.util.List<Integer> anchorSizes) {}
+        java.util.List<Integer> anchorSizes, com.fasterxml.jackson.databind.JsonNode train) {}

@@ -10,6 +10,7 @@ import com.oneshotct.config.BnMode;
 import com.oneshotct.config.BodyArch;
 import com.oneshotct.config.ModelConfig;
 import com.oneshotct.config.TrainConfig;
+import com.oneshotct.config.TrainConfigJson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -56,11 +57,16 @@ import java.util.regex.Pattern;
  *     this
  * @param anchorSizes the RPN's anchor sizes in pixels ({@link #ANCHOR_SIZES}, the reference's; the authors' large
  *     model adds 64 and 128); the RPN head follows their number
+ * @param train the whole training configuration in its one JSON form ({@code TrainConfigJson}): the fields above
+ *     and every other member of a {@code TrainConfig} ({@code weightDecay}, {@code beta1}, {@code beta2},
+ *     {@code eps}, and any setting added to it later, which the input then takes under the same name with no change
+ *     here), validated by {@code TrainConfig} itself; what the training activity receives
  */
 public record PipelineInput(String dataset, String backbone, int imageSize, int iterations, int checkpointInterval,
         long seed, double lr, String device, String cpuQueue, String gpuQueue, List<String> evalSplits,
         String modelName, Duration parkTimeout, Duration heartbeatTimeout, int segWarmup, int clsBatch,
-        String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale, List<Integer> anchorSizes) {
+        String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale, List<Integer> anchorSizes,
+        ObjectNode train) {
 
     /** {@link BodyArch}'s ids, alphabetical. */
     public static final List<String> BACKBONES = Arrays.stream(BodyArch.values()).map(BodyArch::id).sorted().toList();
@@ -79,10 +85,22 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
      */
     public static final double DEFAULT_LR = 1e-4;
 
-    static final Set<String> FIELDS = new LinkedHashSet<>(List.of("dataset", "backbone", "imageSize",
+    /** The training configuration of a run that sets nothing: the paper's, but for the demo-sized values above. */
+    public static final TrainConfig DEFAULT_TRAIN = TrainConfig.builder().optBackbone(BodyArch.RESNET18)
+            .optImageSize(128).optIterations(40).optCheckpointInterval(10).optSeed(1).optLr(DEFAULT_LR).build();
+
+    /** The fields read (and bounded, in the input's own words) here; the rest of a TrainConfig's come whole. */
+    private static final List<String> OWN = List.of("dataset", "backbone", "imageSize",
             "iterations", "checkpointInterval", "seed", "lr", "device", "cpuQueue", "gpuQueue", "evalSplits",
             "modelName", "parkTimeout", "heartbeatTimeout", "segWarmup", "clsBatch", "bnMode", "lrDecay",
-            "headLrScale", "pretrain", "bodyLrScale", "anchorSizes"));
+            "headLrScale", "pretrain", "bodyLrScale", "anchorSizes");
+    /** TrainConfig's members that have no field of their own here: taken, checked and passed on as they are. */
+    static final List<String> TRAIN_ONLY = TrainConfigJson.FIELDS.stream().filter(f -> !OWN.contains(f)).toList();
+    static final Set<String> FIELDS = new LinkedHashSet<>(OWN);
+
+    static {
+        FIELDS.addAll(TRAIN_ONLY);
+    }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -93,9 +111,17 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
 
     /** Every field at its default: what {@code {}} means. */
     public static PipelineInput defaults() {
-        return new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, DEFAULT_LR, "cpu", "oneshot-cpu",
-                "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0, 1,
-                "BATCH_STATS", 0, 1, 0, 1, ANCHOR_SIZES);
+        TrainConfig t = DEFAULT_TRAIN;
+        return new PipelineInput("synthetic-demo", t.backbone().id(), t.imageSize(), t.iterations(),
+                t.checkpointInterval(), t.seed(), t.lr(), "cpu", "oneshot-cpu", "oneshot-gpu", List.of("test"),
+                "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), t.segWarmup(), t.clsBatch(), t.bnMode().name(),
+                t.lrDecay(), t.headLrScale(), t.pretrain(), t.bodyLrScale(), t.anchorSizes(),
+                TrainConfigJson.write(t));
+    }
+
+    /** The training configuration the activity runs: {@link #train} read back. */
+    public TrainConfig trainConfig() {
+        return TrainConfigJson.read(train, DEFAULT_TRAIN);
     }
 
     /**
@@ -149,12 +175,34 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         int pretrain = r.integer("pretrain", d.pretrain, 0, MAX_ITERATIONS);
         double bodyLrScale = r.number("bodyLrScale", d.bodyLrScale, 0, 1);
         List<Integer> anchorSizes = r.integers("anchorSizes", d.anchorSizes, 1, MAX_IMAGE_SIZE, MAX_ANCHOR_SIZES);
+        ObjectNode train = null;
+        if (r.problems().isEmpty()) {
+            ObjectNode t = d.train.deepCopy();
+            t.put("backbone", backbone).put("imageSize", imageSize).put("iterations", iterations)
+                    .put("checkpointInterval", checkpointInterval).put("seed", seed).put("lr", lr)
+                    .put("segWarmup", segWarmup).put("clsBatch", clsBatch).put("bnMode", bnMode)
+                    .put("lrDecay", lrDecay).put("headLrScale", headLrScale).put("pretrain", pretrain)
+                    .put("bodyLrScale", bodyLrScale);
+            ArrayNode sizes = t.putArray("anchorSizes");
+            anchorSizes.forEach(sizes::add);
+            for (String f : TRAIN_ONLY) {
+                JsonNode v = node.get(f);
+                if (v != null && !v.isNull()) {
+                    t.set(f, v);
+                }
+            }
+            try {
+                train = TrainConfigJson.write(TrainConfigJson.read(t, DEFAULT_TRAIN));
+            } catch (IllegalArgumentException e) {
+                r.problems().add(e.getMessage());
+            }
+        }
         if (!r.problems().isEmpty()) {
             throw new IllegalArgumentException("pipeline input: " + String.join("; ", r.problems()));
         }
         return new PipelineInput(dataset, backbone, imageSize, iterations, checkpointInterval, seed, lr, device,
                 cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout, heartbeatTimeout, segWarmup, clsBatch, bnMode,
-                lrDecay, headLrScale, pretrain, bodyLrScale, anchorSizes);
+                lrDecay, headLrScale, pretrain, bodyLrScale, anchorSizes, train);
     }
 
     /**
@@ -186,6 +234,7 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
         o.put("pretrain", pretrain);
         o.put("bodyLrScale", bodyLrScale);
         anchorSizes.forEach(o.putArray("anchorSizes")::add);
+        TRAIN_ONLY.forEach(f -> o.set(f, train.get(f)));
         return o;
     }
 
@@ -193,8 +242,8 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
      * The canonical text of the fields that decide what training produces; {@link #configHash()} hashes it. The
      * learning rate is written with {@link Double#toHexString} because it is exact and, unlike
      * {@link Double#toString}, did not change between JDK releases. {@code segWarmup}, {@code clsBatch}, {@code bnMode},
-     * {@code lrDecay}, {@code headLrScale}, {@code pretrain}, {@code bodyLrScale} and {@code anchorSizes} are there
-     * only when not the paper's, so runs from before them keep their hash.
+     * {@code lrDecay}, {@code headLrScale}, {@code pretrain}, {@code bodyLrScale}, {@code anchorSizes} and the
+     * TrainConfig-only members are there only when not the default, so runs from before them keep their hash.
      */
     public String configText() {
         return "backbone=" + backbone + "\nimageSize=" + imageSize + "\nseed=" + seed + "\nlr="
@@ -205,7 +254,22 @@ public record PipelineInput(String dataset, String backbone, int imageSize, int 
                 + (headLrScale == 1 ? "" : "headLrScale=" + Double.toHexString(headLrScale) + "\n")
                 + (pretrain == 0 ? "" : "pretrain=" + pretrain + "\n")
                 + (bodyLrScale == 1 ? "" : "bodyLrScale=" + Double.toHexString(bodyLrScale) + "\n")
-                + (anchorSizes.equals(ANCHOR_SIZES) ? "" : "anchorSizes=" + anchorSizes + "\n");
+                + (anchorSizes.equals(ANCHOR_SIZES) ? "" : "anchorSizes=" + anchorSizes + "\n")
+                + trainOnlyText();
+    }
+
+    /** The TrainConfig-only members that differ from the default, doubles in {@link Double#toHexString} form. */
+    private String trainOnlyText() {
+        ObjectNode d = defaults().train;
+        StringBuilder b = new StringBuilder();
+        for (String f : TRAIN_ONLY) {
+            JsonNode v = train.get(f);
+            if (!v.equals(d.get(f))) {
+                b.append(f).append('=').append(v.isFloatingPointNumber() ? Double.toHexString(v.doubleValue())
+                        : v.toString()).append('\n');
+            }
+        }
+        return b.toString();
     }
 
     /** SHA-256 (lower-case hex) of {@link #configText()}: two runs share checkpoints only if these are equal. */

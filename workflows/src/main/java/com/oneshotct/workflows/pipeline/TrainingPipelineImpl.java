@@ -194,7 +194,7 @@ public class TrainingPipelineImpl implements TrainingPipeline {
         TrainRequest request = new TrainRequest(id, in.dataset(), data.datasetId(), in.backbone(), in.imageSize(),
                 in.iterations(), in.checkpointInterval(), in.seed(), in.lr(), in.device(), in.segWarmup(),
                 in.clsBatch(), in.bnMode(), in.lrDecay(), in.headLrScale(), in.pretrain(), in.bodyLrScale(),
-                in.anchorSizes());
+                in.anchorSizes(), in.train());
         TrainingActivities trainer = Workflow.newActivityStub(TrainingActivities.class, StageOptions.train(in));
         tracker.passStarted();
         CancellationScope scope = Workflow.newCancellationScope(

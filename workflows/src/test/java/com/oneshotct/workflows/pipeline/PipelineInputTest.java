@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.oneshotct.config.TrainConfig;
+import com.oneshotct.config.TrainConfigJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +34,11 @@ class PipelineInputTest {
         PipelineInput d = PipelineInput.parse(json("{}"));
         assertEquals(new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, 1e-4, "cpu", "oneshot-cpu",
                 "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0, 1,
-                "BATCH_STATS", 0, 1, 0, 1, List.of(2, 4, 8, 16, 32)), d);
+                "BATCH_STATS", 0, 1, 0, 1, List.of(2, 4, 8, 16, 32),
+                TrainConfigJson.write(PipelineInput.DEFAULT_TRAIN)), d);
+        assertEquals(TrainConfig.builder().optBackbone("resnet18").optImageSize(128).optIterations(40)
+                .optCheckpointInterval(10).optSeed(1).optLr(1e-4).build(), d.trainConfig(),
+                "the paper's training but for the demo-sized fields");
         assertEquals(d, PipelineInput.parse(null));
         assertEquals(d, PipelineInput.parse(NullNode.instance));
         assertEquals(d, PipelineInput.parse(json("{\"iterations\": null}")), "a JSON null takes the default");
@@ -47,11 +53,17 @@ class PipelineInputTest {
                  "parkTimeout": "P2D", "heartbeatTimeout": "PT30S", "segWarmup": 40,
                  "clsBatch": 8, "bnMode": "TRAIN_BATCH_EVAL_RUNNING", "lrDecay": 800,
                  "headLrScale": 0.1, "pretrain": 400, "bodyLrScale": 0.05,
-                 "anchorSizes": [2, 4, 8, 16, 32, 64, 128]}""";
+                 "anchorSizes": [2, 4, 8, 16, 32, 64, 128], "weightDecay": 0, "beta1": 0.8, "beta2": 0.99,
+                 "eps": 1e-6}""";
         PipelineInput in = PipelineInput.parse(json(full));
         assertEquals(new PipelineInput("cncb.v2", "resnext50_32x4d", 512, 10_000_000, 250, -3, 1e-5, "gpu:1",
                 "cpu-a", "gpu-b", List.of("val", "test"), "OneShot-X", Duration.ofDays(2), Duration.ofSeconds(30),
-                40, 8, "TRAIN_BATCH_EVAL_RUNNING", 800, 0.1, 400, 0.05, List.of(2, 4, 8, 16, 32, 64, 128)), in);
+                40, 8, "TRAIN_BATCH_EVAL_RUNNING", 800, 0.1, 400, 0.05, List.of(2, 4, 8, 16, 32, 64, 128),
+                TrainConfigJson.write(TrainConfig.builder().optBackbone("resnext50_32x4d").optImageSize(512)
+                        .optIterations(10_000_000).optCheckpointInterval(250).optSeed(-3).optLr(1e-5)
+                        .optWeightDecay(0).optBetas(0.8, 0.99).optEps(1e-6).optSegWarmup(40).optClsBatch(8)
+                        .optBnMode("TRAIN_BATCH_EVAL_RUNNING").optLrDecay(800).optHeadLrScale(0.1).optPretrain(400)
+                        .optBodyLrScale(0.05).optAnchorSizes(List.of(2, 4, 8, 16, 32, 64, 128)).build())), in);
         assertEquals(in, PipelineInput.parse(in.toJson()));
         assertEquals(in, PipelineInput.parse(new TextNode(in.toJson().toString())), "as a string holding JSON");
         assertEquals(List.copyOf(PipelineInput.FIELDS), toList(in.toJson().fieldNames()), "every field, in order");
@@ -103,6 +115,9 @@ class PipelineInputTest {
             {"anchorSizes": [2, 0]}                | field 'anchorSizes' every entry must be a whole number in 1..2048
             {"anchorSizes": [2, 2.5]}              | field 'anchorSizes' every entry must be a whole number
             {"anchorSizes": [8, 8]}                | field 'anchorSizes' lists number 8 twice
+            {"weightDecay": -1}                    | weightDecay must be at least 0, got -1.0
+            {"beta1": "x"}                         | beta1 must be a number, got "x"
+            {"eps": 0}                             | eps must be positive, got 0.0
             """)
     void badFieldIsNamed(String text, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -133,7 +148,8 @@ class PipelineInputTest {
         for (String changed : List.of("{\"seed\": 2}", "{\"lr\": 1e-5}", "{\"imageSize\": 160}",
                 "{\"backbone\": \"resnet34\"}", "{\"segWarmup\": 1}", "{\"clsBatch\": 2}",
                 "{\"bnMode\": \"RUNNING_STATS\"}", "{\"lrDecay\": 100}", "{\"headLrScale\": 0.5}", "{\"pretrain\": 10}",
-                "{\"bodyLrScale\": 0.5}", "{\"anchorSizes\": [2, 4, 8, 16, 32, 64, 128]}")) {
+                "{\"bodyLrScale\": 0.5}", "{\"anchorSizes\": [2, 4, 8, 16, 32, 64, 128]}", "{\"weightDecay\": 0}",
+                "{\"beta2\": 0.9}", "{\"eps\": 1e-6}")) {
             assertNotEquals(d.configHash(), PipelineInput.parse(json(changed)).configHash(), changed);
         }
         // with lr 1e-5 ((1e-5).hex() = 0x1.4f8b588e368f1p-17), sha256sum gives:

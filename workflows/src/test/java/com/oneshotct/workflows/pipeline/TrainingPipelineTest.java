@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.oneshotct.config.TrainConfig;
+import com.oneshotct.config.TrainConfigJson;
 import com.oneshotct.workflows.contract.CheckpointRef;
 import com.oneshotct.workflows.contract.ErrorTypes;
 import com.oneshotct.workflows.contract.RegisterRequest;
@@ -58,9 +60,14 @@ class TrainingPipelineTest {
                 "the registry gets the whole request, defaults filled in");
         assertEquals(input.configHash(), registered.configHash());
         assertEquals("cncb-demo", registered.dataset());
+        TrainRequest sent = bed.fakes.trainRequests.get(0);
         assertEquals(new TrainRequest("run-happy", "cncb-demo", FakeActivities.DATASET_ID, "resnet18", 128, 12, 10,
                 7, PipelineInput.DEFAULT_LR, "cpu", 0, 1, "BATCH_STATS", 0, 1, 0, 1,
-                List.of(2, 4, 8, 16, 32)), bed.fakes.trainRequests.get(0));
+                List.of(2, 4, 8, 16, 32), sent.train()), sent);
+        // the whole training configuration, as the activity reads it (JSON number types may change on the wire)
+        assertEquals(TrainConfig.builder().optBackbone("resnet18").optImageSize(128).optIterations(12)
+                .optCheckpointInterval(10).optSeed(7).optLr(PipelineInput.DEFAULT_LR).build(),
+                TrainConfigJson.read(sent.train(), TrainConfig.builder().build()));
         assertEquals(List.of(Duration.ofMinutes(5)), bed.fakes.trainHeartbeatTimeouts);
         assertEquals(last, bed.fakes.evaluated.get(0).checkpoint(), "evaluate gets the train result's checkpoint");
         assertEquals(List.of("test"), bed.fakes.evaluated.get(0).splits());

@@ -3,8 +3,9 @@ package com.oneshotct.worker.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import com.oneshotct.config.ModelConfig;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.oneshotct.config.TrainConfig;
+import com.oneshotct.config.TrainConfigJson;
 import com.oneshotct.model.data.ClassificationItem;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.SegmentationItem;
@@ -27,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,10 +39,56 @@ import picocli.CommandLine.Spec;
  * checkpoint every {@code --checkpoint-interval} iterations (and at the end, or on Ctrl-C), and the loss curve as CSV
  * and PNG beside the checkpoint. {@code --resume} continues from the checkpoint exactly.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainCommand.Defaults.class,
         description = {"Trains the one-shot model on DIR's segmentation/train and classification/train splits.",
             "Writes FILE (checkpoint), FILE.losses.csv and FILE.losses.png. Ctrl-C checkpoints before it exits."})
 public final class TrainCommand implements Callable<Integer> {
+    /** Every training option's default: TrainConfig's own (the paper's), but with a checkpoint every 100 iterations. */
+    static final TrainConfig DEFAULTS = TrainConfig.builder().optCheckpointInterval(100).build();
+
+    /**
+     * The defaults of the options named after a {@link TrainConfig} member ({@code --seg-warmup} for
+     * {@code segWarmup}; {@code --size} for {@code imageSize}), read from {@link #DEFAULTS}, so that no default is
+     * written twice.
+     */
+    public static final class Defaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            if (!(arg instanceof CommandLine.Model.OptionSpec o)) {
+                return null;
+            }
+            String field = field(o.longestName());
+            JsonNode v = field == null ? null : TrainConfigJson.write(DEFAULTS).get(field);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isArray()) {
+                return v.asText();
+            }
+            List<String> items = new java.util.ArrayList<>();
+            v.forEach(item -> items.add(item.asText()));
+            return String.join(",", items);
+        }
+
+        /** The TrainConfig member an option sets, or null: {@code --head-lr-scale} is {@code headLrScale}. */
+        static String field(String option) {
+            if (option.equals("--size")) {
+                return "imageSize";
+            }
+            StringBuilder b = new StringBuilder();
+            boolean up = false;
+            for (char c : option.replaceFirst("^--", "").toCharArray()) {
+                if (c == '-') {
+                    up = true;
+                } else {
+                    b.append(up ? Character.toUpperCase(c) : c);
+                    up = false;
+                }
+            }
+            return TrainConfigJson.FIELDS.contains(b.toString()) ? b.toString() : null;
+        }
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -50,65 +98,63 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Checkpoint file to write.")
     Path out;
 
-    @Option(names = "--backbone", defaultValue = "resnext50_32x4d",
-            description = "resnet18, resnet34, resnext50_32x4d, resnext101_32x8d (default ${DEFAULT-VALUE})")
+    @Option(names = "--backbone", description = "resnet18, resnet34, resnext50_32x4d, resnext101_32x8d (default ${DEFAULT-VALUE})")
     String backbone;
 
-    @Option(names = "--size", defaultValue = "512", description = "Input side, a multiple of 32 (default ${DEFAULT-VALUE})")
+    @Option(names = "--size", description = "Input side, a multiple of 32 (default ${DEFAULT-VALUE})")
     int size;
 
-    @Option(names = "--iterations", defaultValue = "1000", description = "Paper iterations (default ${DEFAULT-VALUE})")
+    @Option(names = "--iterations", description = "Paper iterations (default ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--lr", defaultValue = "1e-5", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+    @Option(names = "--lr", description = "Adam learning rate (default ${DEFAULT-VALUE})")
     double lr;
 
-    @Option(names = "--weight-decay", defaultValue = "1e-3", description = "Coupled L2 (default ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", description = "Coupled L2 (default ${DEFAULT-VALUE})")
     double weightDecay;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and sampling (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", description = "Seed of weights and sampling (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "100",
-            description = "Iterations between checkpoints (default ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-interval", description = "Iterations between checkpoints (default ${DEFAULT-VALUE})")
     int interval;
 
-    @Option(names = "--seg-warmup", defaultValue = "0", paramLabel = "N", description = {"Run only the segmentation"
+    @Option(names = "--seg-warmup", paramLabel = "N", description = {"Run only the segmentation"
             + " step for the first N iterations (default ${DEFAULT-VALUE}, the paper). The classification branch"
             + " reads the RoIs the detector places; from an untrained detector it does not learn."})
     int segWarmup;
 
-    @Option(names = "--cls-batch", defaultValue = "1", paramLabel = "N", description = {"Images per classification"
+    @Option(names = "--cls-batch", paramLabel = "N", description = {"Images per classification"
             + " step (default ${DEFAULT-VALUE}, the paper); the backbone runs on them together."})
     int clsBatch;
 
-    @Option(names = "--bn-mode", defaultValue = "BATCH_STATS", paramLabel = "MODE", description = {"BatchNorm"
+    @Option(names = "--bn-mode", paramLabel = "MODE", description = {"BatchNorm"
             + " statistics: BATCH_STATS (default, the reference: each batch's own, also at inference), RUNNING_STATS,"
             + " TRAIN_BATCH_EVAL_RUNNING (PyTorch's train/eval; with --cls-batch above 1, for random weights)."})
     String bnMode;
 
     @Option(names = "--anchor-sizes", split = ",", paramLabel = "PX", description = {"RPN anchor sizes in pixels"
-            + " (default 2,4,8,16,32, the reference's; the authors' large model: 2,4,8,16,32,64,128). The RPN head"
+            + " (default ${DEFAULT-VALUE}, the reference's; the authors' large model: 2,4,8,16,32,64,128). The RPN head"
             + " has one output per size and aspect ratio."})
     List<Integer> anchorSizes;
 
-    @Option(names = "--lr-decay", defaultValue = "0", paramLabel = "N", description = {"Cosine learning-rate decay"
+    @Option(names = "--lr-decay", paramLabel = "N", description = {"Cosine learning-rate decay"
             + " from --lr to --lr/100 over the first N iterations, then --lr/100 (default ${DEFAULT-VALUE}: constant,"
             + " the paper)."})
     int lrDecay;
 
-    @Option(names = "--head-lr-scale", defaultValue = "1", paramLabel = "X", description = {"The FPN, attention layer"
+    @Option(names = "--head-lr-scale", paramLabel = "X", description = {"The FPN, attention layer"
             + " and classifiers learn at --lr times X, in (0, 1] (default ${DEFAULT-VALUE}: one rate, the paper)."
             + " See docs/learning.md."})
     double headLrScale;
 
-    @Option(names = "--pretrain", defaultValue = "0", paramLabel = "N", description = {"First pre-train the backbone"
+    @Option(names = "--pretrain", paramLabel = "N", description = {"First pre-train the backbone"
             + " body for N iterations as a plain pooled image classifier (a stand-in for the ImageNet weights the"
             + " paper starts from); they count in --iterations (default ${DEFAULT-VALUE}: none, the paper). See"
             + " docs/learning.md."})
     int pretrain;
 
-    @Option(names = "--body-lr-scale", defaultValue = "1", paramLabel = "X", description = {"After the pre-training"
+    @Option(names = "--body-lr-scale", paramLabel = "X", description = {"After the pre-training"
             + " the body learns at --lr times X, in (0, 1] (default ${DEFAULT-VALUE}: one rate, the paper)."})
     double bodyLrScale;
 
@@ -129,13 +175,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
     String device;
 
-    @Override
-    public Integer call() {
-        TrainConfig config = TrainConfig.builder().optBackbone(backbone).optImageSize(size).optIterations(iterations)
+    /** The training configuration the options describe (a bad value is an exception naming every bad field). */
+    TrainConfig config() {
+        return TrainConfig.builder().optBackbone(backbone).optImageSize(size).optIterations(iterations)
                 .optLr(lr).optWeightDecay(weightDecay).optSeed(seed).optCheckpointInterval(interval)
                 .optSegWarmup(segWarmup).optClsBatch(clsBatch).optBnMode(bnMode).optLrDecay(lrDecay)
                 .optHeadLrScale(headLrScale).optPretrain(pretrain).optBodyLrScale(bodyLrScale)
-                .optAnchorSizes(anchorSizes == null ? ModelConfig.ANCHOR_SIZES : anchorSizes).build();
+                .optAnchorSizes(anchorSizes).build();
+    }
+
+    @Override
+    public Integer call() {
+        TrainConfig config = config();
         if (Files.exists(out) && !resume) {
             throw new IllegalArgumentException(out + " exists: pass --resume to continue it, or choose another --out");
         }

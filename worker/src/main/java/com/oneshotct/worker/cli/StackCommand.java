@@ -1,5 +1,6 @@
 package com.oneshotct.worker.cli;
 
+import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.db.DbConfig;
 import com.oneshotct.worker.stack.EmbeddedStack;
 import com.oneshotct.worker.temporal.TemporalConfig;
@@ -88,8 +89,8 @@ public final class StackCommand implements Callable<Integer> {
                 + env.get(TemporalConfig.NAMESPACE_VAR) + " (in memory: workflows end with the stack)");
         out.println("  PostgreSQL            " + env.get(DbConfig.URL_VAR) + " as " + env.get(DbConfig.USER_VAR)
                 + ", data in " + stack.postgresDir());
-        out.println("  S3Proxy               " + env.get(EmbeddedStack.S3_ENDPOINT_VAR) + ", bucket "
-                + env.get(EmbeddedStack.S3_BUCKET_VAR) + ", objects in " + stack.objectDir());
+        out.println("  S3Proxy               " + env.get(S3Config.ENDPOINT_VAR) + ", bucket "
+                + env.get(S3Config.BUCKET_VAR) + ", objects in " + stack.objectDir());
         out.println();
         out.println("In the shell of a worker or of `oneshot run`:");
         out.println("  source " + stack.envFile());

@@ -1,6 +1,7 @@
 package com.oneshotct.worker.stack;
 
 import com.oneshotct.activities.store.EmbeddedS3;
+import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
 import com.oneshotct.db.EmbeddedPostgresSupport;
@@ -40,12 +41,9 @@ public final class EmbeddedStack implements AutoCloseable {
     public static final String DATABASE = "oneshot";
     public static final String BUCKET = "oneshot";
     public static final String ENV_FILE = "stack.env";
-    public static final String S3_ENDPOINT_VAR = "ONESHOT_S3_ENDPOINT";
-    public static final String S3_ACCESS_KEY_VAR = "ONESHOT_S3_ACCESS_KEY";
-    public static final String S3_SECRET_KEY_VAR = "ONESHOT_S3_SECRET_KEY";
-    public static final String S3_BUCKET_VAR = "ONESHOT_S3_BUCKET";
     /** Variables never printed: they are in the env file only. */
-    public static final Set<String> SECRET_VARS = Set.of(DbConfig.PASSWORD_VAR, S3_ACCESS_KEY_VAR, S3_SECRET_KEY_VAR);
+    public static final Set<String> SECRET_VARS = Set.of(DbConfig.PASSWORD_VAR, S3Config.ACCESS_KEY_VAR,
+            S3Config.SECRET_KEY_VAR);
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
@@ -113,10 +111,10 @@ public final class EmbeddedStack implements AutoCloseable {
             env.put(DbConfig.USER_VAR, db.user());
             // zonky's server trusts local connections, so there is no password to give
             env.put(DbConfig.PASSWORD_VAR, "");
-            env.put(S3_ENDPOINT_VAR, s3.endpoint());
-            env.put(S3_ACCESS_KEY_VAR, s3.accessKey());
-            env.put(S3_SECRET_KEY_VAR, s3.secretKey());
-            env.put(S3_BUCKET_VAR, BUCKET);
+            env.put(S3Config.ENDPOINT_VAR, s3.endpoint());
+            env.put(S3Config.ACCESS_KEY_VAR, s3.accessKey());
+            env.put(S3Config.SECRET_KEY_VAR, s3.secretKey());
+            env.put(S3Config.BUCKET_VAR, BUCKET);
             env.put(com.oneshotct.worker.runtime.WorkerRuntime.STICKY_VAR, "false");
             EmbeddedStack stack = new EmbeddedStack(dir, pg, s3, temporal, Collections.unmodifiableMap(env));
             EnvFile.write(dir.resolve(ENV_FILE), env);

@@ -72,7 +72,7 @@ public final class LoadRun implements ParameterResolver {
             Duration wall, Path dir) implements AutoCloseable {
 
         public String s3Secret() {
-            return stack.environment().get(EmbeddedStack.S3_SECRET_KEY_VAR);
+            return stack.environment().get(S3Config.SECRET_KEY_VAR);
         }
 
         @Override

@@ -1,10 +1,11 @@
 package com.oneshotct.worker.stack;
 
-import com.oneshotct.activities.store.EmbeddedS3;
 import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
-import com.oneshotct.db.EmbeddedPostgresSupport;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
+import com.oneshotct.embedded.EmbeddedS3;
+import com.oneshotct.embedded.EmbeddedTemporal;
 import com.oneshotct.worker.temporal.TemporalConfig;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
@@ -17,11 +18,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Collections;
@@ -93,8 +89,7 @@ public final class EmbeddedStack implements AutoCloseable {
         try {
             EmbeddedPostgres pg = EmbeddedPostgresSupport.startPersistent(dir.resolve("postgres"), ports.db());
             started.push(pg);
-            DbConfig db = EmbeddedPostgresSupport.config(pg, DATABASE);
-            createDatabase(pg);
+            DbConfig db = EmbeddedPostgresSupport.createDatabase(pg, DATABASE, DbConfig::new);
             try (Database d = Database.open(db)) {
                 d.migrate();
             }
@@ -210,26 +205,6 @@ public final class EmbeddedStack implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the stack's state folder " + dir, e);
-        }
-    }
-
-    private static void createDatabase(EmbeddedPostgres pg) {
-        try (Connection c = pg.getPostgresDatabase().getConnection()) {
-            boolean exists;
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-                ps.setString(1, DATABASE);
-                try (ResultSet rs = ps.executeQuery()) {
-                    exists = rs.next();
-                }
-            }
-            if (!exists) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("CREATE DATABASE " + DATABASE);
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create database '" + DATABASE + "' on the embedded PostgreSQL: "
-                    + e.getMessage(), e);
         }
     }
 

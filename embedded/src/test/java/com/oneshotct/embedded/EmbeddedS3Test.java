@@ -1,4 +1,4 @@
-package com.oneshotct.activities.store;
+package com.oneshotct.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

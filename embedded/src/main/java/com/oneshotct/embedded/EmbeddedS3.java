@@ -1,4 +1,4 @@
-package com.oneshotct.activities.store;
+package com.oneshotct.embedded;
 
 import java.net.URI;
 import java.nio.file.Files;

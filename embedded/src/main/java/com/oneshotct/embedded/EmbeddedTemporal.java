@@ -1,4 +1,4 @@
-package com.oneshotct.worker.stack;
+package com.oneshotct.embedded;
 
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;

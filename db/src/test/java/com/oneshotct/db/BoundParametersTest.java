@@ -38,8 +38,6 @@ class BoundParametersTest {
 
     /** The variable parts allowed in SQL text, as "file: expression", each with why it is safe. */
     static final Map<String, String> ALLOWED = Map.of(
-            "EmbeddedPostgresSupport.java: name",
-            "CREATE DATABASE takes no bind parameter; the name matched [a-z_][a-z0-9_]{0,62} first",
             "AuditQueries.java: metric.sql()",
             "an evaluations column spelled by the Metric enum (SqlName.sql()), never text from a caller",
             "RunFilter.java: t",

@@ -1,5 +1,6 @@
 package com.oneshotct.db;
 
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -10,7 +11,8 @@ class EmbeddedDbTest {
 
     static DbConfig server() {
         String url = System.getenv(DbConfig.URL_VAR);
-        return url == null || url.isBlank() ? EmbeddedPostgresSupport.shared() : DbConfig.fromEnvironment();
+        return url == null || url.isBlank() ? EmbeddedPostgresSupport.shared(DbConfig::new)
+                : DbConfig.fromEnvironment();
     }
 
     @Nested

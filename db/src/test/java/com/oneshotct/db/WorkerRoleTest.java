@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,7 +40,7 @@ class WorkerRoleTest {
 
     @BeforeAll
     static void deploy() throws Exception {
-        admin = EmbeddedPostgresSupport.createDatabase("worker_role_test");
+        admin = EmbeddedPostgresSupport.createDatabase("worker_role_test", DbConfig::new);
         try (Connection c = connect(admin.user()); Statement s = c.createStatement()) {
             s.execute(Files.readString(SQL.resolve("roles.sql")));
         }

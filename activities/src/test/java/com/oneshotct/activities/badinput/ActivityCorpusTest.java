@@ -25,11 +25,12 @@ import com.oneshotct.activities.train.TrainingActivitiesImpl;
 import com.oneshotct.config.TrainConfig;
 import com.oneshotct.db.Checkpoint;
 import com.oneshotct.db.Database;
-import com.oneshotct.db.EmbeddedPostgresSupport;
+import com.oneshotct.db.DbConfig;
 import com.oneshotct.db.NewCheckpoint;
 import com.oneshotct.db.NewRun;
 import com.oneshotct.db.NotFoundException;
 import com.oneshotct.db.Registry;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.train.PaperTrainer;
 import com.oneshotct.workflows.contract.CheckpointRef;
@@ -79,7 +80,7 @@ class ActivityCorpusTest {
 
     @BeforeAll
     static void start() throws IOException {
-        db = Database.open(EmbeddedPostgresSupport.createDatabase("bad_input_activities"));
+        db = Database.open(EmbeddedPostgresSupport.createDatabase("bad_input_activities", DbConfig::new));
         db.migrate();
         registry = db.registry();
         fx = new S3Fixture();

@@ -13,10 +13,11 @@ import com.oneshotct.activities.store.DatasetName;
 import com.oneshotct.activities.store.DatasetPush;
 import com.oneshotct.activities.store.S3Fixture;
 import com.oneshotct.db.Database;
-import com.oneshotct.db.EmbeddedPostgresSupport;
+import com.oneshotct.db.DbConfig;
 import com.oneshotct.db.NewRun;
 import com.oneshotct.db.NotFoundException;
 import com.oneshotct.db.Registry;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import com.oneshotct.model.data.GreyImage;
 import com.oneshotct.model.data.Manifest;
 import com.oneshotct.model.data.Slices;
@@ -49,7 +50,7 @@ class FetchCorpusTest {
 
     @BeforeAll
     static void start() {
-        db = Database.open(EmbeddedPostgresSupport.createDatabase("bad_input_fetch"));
+        db = Database.open(EmbeddedPostgresSupport.createDatabase("bad_input_fetch", DbConfig::new));
         db.migrate();
         registry = db.registry();
         fx = new S3Fixture();

@@ -13,9 +13,10 @@ import com.oneshotct.activities.store.S3Fixture;
 import com.oneshotct.activities.store.StoreUnavailableException;
 import com.oneshotct.db.Database;
 import com.oneshotct.db.Dataset;
-import com.oneshotct.db.EmbeddedPostgresSupport;
+import com.oneshotct.db.DbConfig;
 import com.oneshotct.db.NewRun;
 import com.oneshotct.db.Registry;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import com.oneshotct.workflows.contract.DatasetActivities;
 import com.oneshotct.workflows.contract.ErrorTypes;
 import com.oneshotct.workflows.contract.FetchRequest;
@@ -53,7 +54,7 @@ class DatasetActivitiesImplTest {
 
     @BeforeAll
     static void database() {
-        db = Database.open(EmbeddedPostgresSupport.createDatabase("store_test"));
+        db = Database.open(EmbeddedPostgresSupport.createDatabase("store_test", DbConfig::new));
         db.migrate();
         registry = db.registry();
     }

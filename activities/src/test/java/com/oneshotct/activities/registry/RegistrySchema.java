@@ -2,8 +2,8 @@ package com.oneshotct.activities.registry;
 
 import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
-import com.oneshotct.db.EmbeddedPostgresSupport;
 import com.oneshotct.db.Registry;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,7 +21,8 @@ final class RegistrySchema implements AutoCloseable {
 
     RegistrySchema() {
         String url = System.getenv(DbConfig.URL_VAR);
-        DbConfig server = url == null || url.isBlank() ? EmbeddedPostgresSupport.shared() : DbConfig.fromEnvironment();
+        DbConfig server = url == null || url.isBlank() ? EmbeddedPostgresSupport.shared(DbConfig::new)
+                : DbConfig.fromEnvironment();
         config = server.withSchema("t_reg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
         db = Database.open(config);
         db.migrate();

@@ -1,5 +1,6 @@
 package com.oneshotct.activities.store;
 
+import com.oneshotct.embedded.EmbeddedS3;
 import com.oneshotct.model.data.GreyPng;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

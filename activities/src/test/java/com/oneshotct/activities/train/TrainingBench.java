@@ -5,15 +5,16 @@ import com.oneshotct.activities.fetch.DatasetCache;
 import com.oneshotct.activities.registry.AttemptContext;
 import com.oneshotct.activities.registry.AttemptLog;
 import com.oneshotct.activities.store.DatasetPush;
-import com.oneshotct.activities.store.EmbeddedS3;
 import com.oneshotct.activities.store.ObjectStore;
 import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.db.Database;
-import com.oneshotct.db.EmbeddedPostgresSupport;
+import com.oneshotct.db.DbConfig;
 import com.oneshotct.db.NewRun;
 import com.oneshotct.db.Registry;
 import com.oneshotct.db.Stage;
 import com.oneshotct.db.StageAttempt;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
+import com.oneshotct.embedded.EmbeddedS3;
 import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.workflows.contract.TrainProgress;
 import com.oneshotct.workflows.contract.TrainRequest;
@@ -63,7 +64,7 @@ final class TrainingBench implements AutoCloseable {
 
     TrainingBench(Path dir, String database) {
         this.dir = dir;
-        db = Database.open(EmbeddedPostgresSupport.createDatabase(database));
+        db = Database.open(EmbeddedPostgresSupport.createDatabase(database, DbConfig::new));
         db.migrate();
         registry = db.registry();
         s3 = EmbeddedS3.filesystemStore(dir.resolve("s3"), 0, "bench-access", "bench-secret-key", Counting::new);

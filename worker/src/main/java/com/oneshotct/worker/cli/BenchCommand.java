@@ -10,15 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code oneshot bench}: measured figures beside the PyTorch reference, run in the same command. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.SegStep.class, BenchIterationCommand.class,
-            BenchPipelineCommand.class, BenchFetchCommand.class, BenchResumeCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        subcommands = {BenchCommand.SegStep.class, BenchIterationCommand.class},
         description = "Benchmarks, each beside its reference, run in the same command: the model's against PyTorch on"
-                + " the same threads, the platform's (pipeline, fetch, resume) on the embedded stack.")
+                + " the same threads; in the dev jar also the platform's (pipeline, fetch, resume) on the embedded"
+                + " stack.")
 public class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /** The options every benchmark shares: threads, repetitions, configurations, the reference, the output form. */
-final class BenchOptions {
+public final class BenchOptions {
     @Option(names = "--threads", defaultValue = "2", description = "CPU threads for both (default ${DEFAULT-VALUE})")
     int threads;
 
@@ -67,7 +67,7 @@ final class BenchOptions {
     }
 
     /** Progress lines to stderr, flushed at once. */
-    static Consumer<String> progress(PrintWriter err) {
+    public static Consumer<String> progress(PrintWriter err) {
         return line -> {
             err.println(line);
             err.flush();

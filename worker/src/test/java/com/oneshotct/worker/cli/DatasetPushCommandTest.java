@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.oneshotct.activities.store.EmbeddedS3;
 import com.oneshotct.activities.store.ObjectInfo;
 import com.oneshotct.activities.store.ObjectStore;
 import com.oneshotct.activities.store.S3Config;
+import com.oneshotct.embedded.EmbeddedS3;
 import com.oneshotct.model.data.Manifest;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package com.oneshotct.worker.cli;
 
 import com.oneshotct.db.DbConfig;
-import com.oneshotct.db.EmbeddedPostgresSupport;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import com.oneshotct.worker.Main;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -32,7 +32,7 @@ class DbCommandTest {
 
     @Test
     void migrateCreatesTheSchemaThenFindsItCurrent() {
-        DbConfig db = EmbeddedPostgresSupport.createDatabase("cli_db_migrate");
+        DbConfig db = EmbeddedPostgresSupport.createDatabase("cli_db_migrate", DbConfig::new);
         assertEquals(0, run(() -> db, "migrate"), err::toString);
         assertTrue(out.toString().contains("applied 6 migration(s), now at version 6"), out.toString());
         assertEquals(0, run(() -> db, "migrate"), err::toString);
@@ -49,7 +49,7 @@ class DbCommandTest {
 
     @Test
     void missingSubcommandIsAUsageError() {
-        assertEquals(2, run(EmbeddedPostgresSupport::shared));
+        assertEquals(2, run(() -> EmbeddedPostgresSupport.shared(DbConfig::new)));
         assertTrue(err.toString().contains("missing subcommand"), err.toString());
     }
 }

@@ -10,12 +10,12 @@ import com.oneshotct.db.AttemptEnd;
 import com.oneshotct.db.AttemptStart;
 import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
-import com.oneshotct.db.EmbeddedPostgresSupport;
 import com.oneshotct.db.MetricPoint;
 import com.oneshotct.db.NewRun;
 import com.oneshotct.db.Registry;
 import com.oneshotct.db.RunStatus;
 import com.oneshotct.db.Stage;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import com.oneshotct.worker.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -51,7 +51,7 @@ class ReportCommandTest {
 
     @BeforeAll
     void scenario(@TempDir Path cache) {
-        DbConfig config = EmbeddedPostgresSupport.createDatabase("cli_report");
+        DbConfig config = EmbeddedPostgresSupport.createDatabase("cli_report", DbConfig::new);
         db = Database.open(config);
         db.migrate();
         Registry r = db.registry();

@@ -9,7 +9,6 @@ import com.oneshotct.db.ClassRates;
 import com.oneshotct.db.ConfusionMatrix;
 import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
-import com.oneshotct.db.EmbeddedPostgresSupport;
 import com.oneshotct.db.EvaluationScores;
 import com.oneshotct.db.MetricPoint;
 import com.oneshotct.db.NewCheckpoint;
@@ -17,6 +16,7 @@ import com.oneshotct.db.NewRun;
 import com.oneshotct.db.Registry;
 import com.oneshotct.db.RunStatus;
 import com.oneshotct.db.Stage;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import com.oneshotct.worker.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +51,7 @@ class RunsCommandTest {
 
     @BeforeAll
     void scenario() {
-        config = EmbeddedPostgresSupport.createDatabase("cli_runs");
+        config = EmbeddedPostgresSupport.createDatabase("cli_runs", DbConfig::new);
         db = Database.open(config);
         db.migrate();
         Registry r = db.registry();

@@ -156,7 +156,10 @@ class DeployFilesTest {
         }
     }
 
-    /** ONESHOT_* and TEMPORAL_* string literals in the main sources of every module. */
+    /**
+     * ONESHOT_* and TEMPORAL_* string literals in the main sources of every module in the worker jar (the dev jar's
+     * embedded and devstack are not deployed).
+     */
     static Set<String> variablesTheCodeReads() throws IOException {
         Set<String> out = new TreeSet<>();
         Pattern literal = Pattern.compile("\"((?:ONESHOT|TEMPORAL)_[A-Z0-9_]+)\"");

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import com.oneshotct.db.DbConfig;
-import com.oneshotct.db.EmbeddedPostgresSupport;
 import com.oneshotct.db.RegistryException;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,7 +24,7 @@ class MigrateSettingTest {
 
     @Test
     void aWorkerThatDoesNotMigrateRefusesAnUnmigratedRegistryAndLeavesItUntouched() throws Exception {
-        DbConfig db = EmbeddedPostgresSupport.createDatabase("unmigrated_registry");
+        DbConfig db = EmbeddedPostgresSupport.createDatabase("unmigrated_registry", DbConfig::new);
         Map<String, String> env = Map.of(DbConfig.URL_VAR, db.url(), DbConfig.USER_VAR, db.user(),
                 WorkerRuntime.MIGRATE_VAR, "false");
         WorkerRuntime.Options o = new WorkerRuntime.Options("oneshot-cpu", "oneshot-gpu", true, false,

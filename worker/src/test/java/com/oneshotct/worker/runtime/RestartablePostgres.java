@@ -1,7 +1,7 @@
 package com.oneshotct.worker.runtime;
 
 import com.oneshotct.db.DbConfig;
-import com.oneshotct.db.EmbeddedPostgresSupport;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +31,7 @@ final class RestartablePostgres implements AutoCloseable {
 
     /** The {@code postgres} database; the same URL before and after a restart. */
     DbConfig config() {
-        return EmbeddedPostgresSupport.config(pg, "postgres");
+        return EmbeddedPostgresSupport.config(pg, "postgres", DbConfig::new);
     }
 
     private Connection connect() throws SQLException {

@@ -4,12 +4,12 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.oneshotct.activities.fetch.DatasetCache;
 import com.oneshotct.activities.store.DatasetPush;
-import com.oneshotct.activities.store.EmbeddedS3;
 import com.oneshotct.activities.store.ObjectStore;
 import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
-import com.oneshotct.db.EmbeddedPostgresSupport;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
+import com.oneshotct.embedded.EmbeddedS3;
 import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.workflows.pipeline.PipelineResult;
 import com.oneshotct.workflows.pipeline.TrainingPipeline;
@@ -73,7 +73,7 @@ public final class TinyPipeline implements ParameterResolver {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        DbConfig config = EmbeddedPostgresSupport.createDatabase("e2e_test");
+        DbConfig config = EmbeddedPostgresSupport.createDatabase("e2e_test", DbConfig::new);
         Database db = Database.open(config);
         db.migrate();
         EmbeddedS3 s3 = EmbeddedS3.transientStore(0, "e2e-access", "e2e-secret-key");

@@ -1,5 +1,6 @@
 package com.oneshotct.devstack.demo;
 
+import com.oneshotct.model.infer.ApProtocol;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -47,8 +48,8 @@ public final class PaperTable {
         Double cap = run.get("ap_max_detections");
         Double threshold = run.get("ap_score_threshold");
         if (cap != null && threshold != null) {
-            out.printf(Locale.ROOT, "AP of the run: at most %d detections per image, score > %s (the authors'"
-                    + " protocol is 128 at 0.75)%n", cap.intValue(), trim(threshold));
+            out.println("AP of the run: " + new ApProtocol(cap.intValue(), threshold) + " (the authors' protocol is "
+                    + ApProtocol.AUTHORS.maxDetections() + " at " + ApProtocol.AUTHORS.scoreThreshold() + ")");
         }
         out.printf(Locale.ROOT, ROW, "metric (test split)", runLabel);
         REFERENCES.forEach(c -> out.printf(Locale.ROOT, REF, c.head()));
@@ -75,9 +76,5 @@ public final class PaperTable {
 
     private static String cell(Double v, String absent) {
         return v == null ? absent : String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    private static String trim(double v) {
-        return String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "").replaceAll("\\.$", ".0");
     }
 }

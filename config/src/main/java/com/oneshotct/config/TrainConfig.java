@@ -1,6 +1,5 @@
 package com.oneshotct.config;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,78 +64,52 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
     public static final double MAX_LR = 1;
     /** The decayed learning rate never goes below {@code lr} divided by this (Adam needs a rate above 0). */
     public static final int LR_FLOOR_DIVISOR = 100;
-    /** The pipeline input's bound on iteration counts, also the bound on {@code lrDecay}. */
-    public static final int MAX_LR_DECAY = 10_000_000;
+    /** The bound on every iteration count ({@code iterations}, {@code lrDecay}, {@code pretrain}, ...). */
+    public static final int MAX_ITERATIONS = 10_000_000;
     /** At most this many anchor sizes (the authors' largest set has 7). */
     public static final int MAX_ANCHOR_SIZES = 16;
 
-    /** Every bad field is named, in one message. */
+    /** Every bad field is named, in one message ({@link ConfigException#problems()} lists them). */
     public TrainConfig {
-        List<String> problems = new ArrayList<>();
+        ConfigException.Problems p = new ConfigException.Problems();
         if (backbone == null) {
-            problems.add("backbone must be set; known: " + BodyArch.ids());
-        } else {
-            // ModelConfig knows what an image size must be; ask it rather than repeat the rule.
-            try {
-                ModelConfig.builder().optBackbone(backbone).optImageSize(imageSize).build();
-            } catch (IllegalArgumentException e) {
-                problems.add("imageSize " + e.getMessage());
-            }
+            p.add("backbone", "must be set; known: " + BodyArch.ids());
         }
-        if (imageSize > MAX_IMAGE_SIZE) {
-            problems.add("imageSize must be at most " + MAX_IMAGE_SIZE + " (a CT slice is 512), got " + imageSize);
+        if (imageSize < ModelConfig.STRIDE || imageSize > MAX_IMAGE_SIZE || imageSize % ModelConfig.STRIDE != 0) {
+            p.add("imageSize", "must be a multiple of " + ModelConfig.STRIDE + " between " + ModelConfig.STRIDE
+                    + " and " + MAX_IMAGE_SIZE + " (a CT slice is 512), got " + imageSize);
         }
-        if (iterations < 0) {
-            problems.add("iterations must be at least 0, got " + iterations);
-        }
-        if (!(lr > 0 && lr <= MAX_LR)) {
-            problems.add("lr must be above 0 and at most " + MAX_LR + ", got " + lr);
-        }
+        p.range("iterations", iterations, 0, MAX_ITERATIONS);
+        p.above("lr", lr, 0, MAX_LR);
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            problems.add("weightDecay must be at least 0, got " + weightDecay);
+            p.add("weightDecay", "must be at least 0, got " + weightDecay);
         }
         if (!(beta1 >= 0 && beta1 < 1)) {
-            problems.add("beta1 must be in [0, 1), got " + beta1);
+            p.add("beta1", "must be in [0, 1), got " + beta1);
         }
         if (!(beta2 >= 0 && beta2 < 1)) {
-            problems.add("beta2 must be in [0, 1), got " + beta2);
+            p.add("beta2", "must be in [0, 1), got " + beta2);
         }
-        if (!(eps > 0)) {
-            problems.add("eps must be positive, got " + eps);
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            p.add("eps", "must be positive, got " + eps);
         }
-        if (checkpointInterval < 0) {
-            problems.add("checkpointInterval must be at least 0, got " + checkpointInterval);
-        }
-        if (segWarmup < 0) {
-            problems.add("segWarmup must be at least 0, got " + segWarmup);
-        }
-        if (clsBatch < 1 || clsBatch > MAX_CLS_BATCH) {
-            problems.add("clsBatch must be 1.." + MAX_CLS_BATCH + ", got " + clsBatch);
-        }
+        p.range("checkpointInterval", checkpointInterval, 0, MAX_ITERATIONS);
+        p.range("segWarmup", segWarmup, 0, MAX_ITERATIONS);
+        p.range("clsBatch", clsBatch, 1, MAX_CLS_BATCH);
         if (bnMode == null) {
-            problems.add("bnMode must be set; known: " + java.util.Arrays.toString(BnMode.values()));
+            p.add("bnMode", "must be set; known: " + java.util.Arrays.toString(BnMode.values()));
         }
-        if (lrDecay < 0 || lrDecay > MAX_LR_DECAY) {
-            problems.add("lrDecay must be 0 (constant) or an iteration count up to " + MAX_LR_DECAY + ", got " + lrDecay);
-        }
-        if (!(headLrScale > 0 && headLrScale <= 1)) {
-            problems.add("headLrScale must be above 0 and at most 1, got " + headLrScale);
-        }
-        if (pretrain < 0 || pretrain > MAX_LR_DECAY) {
-            problems.add("pretrain must be 0 (none) or an iteration count up to " + MAX_LR_DECAY + ", got " + pretrain);
-        }
-        if (!(bodyLrScale > 0 && bodyLrScale <= 1)) {
-            problems.add("bodyLrScale must be above 0 and at most 1, got " + bodyLrScale);
-        }
+        p.range("lrDecay", lrDecay, 0, MAX_ITERATIONS);
+        p.above("headLrScale", headLrScale, 0, 1);
+        p.range("pretrain", pretrain, 0, MAX_ITERATIONS);
+        p.above("bodyLrScale", bodyLrScale, 0, 1);
         if (anchorSizes == null || anchorSizes.isEmpty() || anchorSizes.size() > MAX_ANCHOR_SIZES
                 || anchorSizes.stream().anyMatch(s -> s == null || s <= 0 || s > MAX_IMAGE_SIZE)
                 || anchorSizes.stream().distinct().count() != anchorSizes.size()) {
-            problems.add("anchorSizes must be 1.." + MAX_ANCHOR_SIZES + " distinct sizes in 1.." + MAX_IMAGE_SIZE
-                    + " px, got " + anchorSizes);
+            p.add("anchorSizes", "must be 1 to " + MAX_ANCHOR_SIZES + " distinct whole numbers in 1.." + MAX_IMAGE_SIZE
+                    + " (pixels), got " + anchorSizes);
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("train config: " + String.join("; ", problems));
-        }
+        p.throwIfAny("train config");
         anchorSizes = List.copyOf(anchorSizes);
     }
 
@@ -186,23 +159,16 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
     }
 
     /**
-     * The fields that decide what an iteration computes, in a fixed textual form (for the checkpoint's config
-     * hash). {@code iterations} and {@code checkpointInterval} are left out: they say when to stop and save, not
-     * what iteration k does, so a run may be resumed with a longer horizon. {@code segWarmup}, {@code clsBatch},
-     * {@code lrDecay}, {@code headLrScale}, {@code pretrain}, {@code bodyLrScale} and {@code anchorSizes} appear only
-     * when not the paper's, so checkpoints written before they existed keep their hash.
+     * The fields that decide what an iteration computes, one {@code name=value} line each
+     * ({@link TrainConfigJson#canonical}); two configurations with the same text train the same weights.
      */
     public String canonical() {
-        return "backbone=" + backbone.name() + ";imageSize=" + imageSize + ";seed=" + seed + ";lr=" + lr
-                + ";weightDecay=" + weightDecay + ";beta1=" + beta1 + ";beta2=" + beta2 + ";eps=" + eps
-                + (segWarmup == 0 ? "" : ";segWarmup=" + segWarmup) + (clsBatch == 1 ? "" : ";clsBatch=" + clsBatch)
-                + (lrDecay == 0 ? "" : ";lrDecay=" + lrDecay) + (headLrScale == 1 ? "" : ";headLrScale=" + headLrScale)
-                + (pretrain == 0 ? "" : ";pretrain=" + pretrain) + (bodyLrScale == 1 ? "" : ";bodyLrScale=" + bodyLrScale)
-                + (anchorSizes.equals(ModelConfig.ANCHOR_SIZES) ? "" : ";anchorSizes=" + anchorSizes);
+        return TrainConfigJson.canonical(this);
     }
 
-    private static IllegalArgumentException bad(String field, String problem) {
-        return new IllegalArgumentException("train config: " + field + " " + problem);
+    /** SHA-256 (lower-case hex) of {@link #canonical()}: the config hash of the registry and the checkpoint. */
+    public String hash() {
+        return TrainConfigJson.sha256(canonical());
     }
 
     /** Builder with the paper's defaults. */
@@ -325,7 +291,8 @@ public record TrainConfig(BodyArch backbone, int imageSize, int iterations, long
             try {
                 bnMode = BnMode.valueOf(name);
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw bad("bnMode", "unknown '" + name + "'; known: " + java.util.Arrays.toString(BnMode.values()));
+                throw new ConfigException("train config", List.of("field 'bnMode' is unknown '" + name + "'; known: "
+                        + java.util.Arrays.toString(BnMode.values())));
             }
             return this;
         }

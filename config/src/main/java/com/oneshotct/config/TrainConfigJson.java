@@ -1,45 +1,67 @@
 package com.oneshotct.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * A {@link TrainConfig}'s one JSON form: an object with one member per record component, under the component's
- * name ({@code backbone} by id, {@code bnMode} by name, {@code anchorSizes} as an array). Reading takes every member
- * as optional (absent or null: the given defaults' value), so a form written before a setting existed reads as
- * the defaults say, and names every bad member in one message.
+ * A {@link TrainConfig}'s one JSON form, its canonical text and hash, all derived from the record's components: an
+ * object with one member per component under its name ({@code backbone} by id, other enums by name, lists as
+ * arrays). A setting added to the record is written, read, hashed and taken by the pipeline input and the CLI with
+ * no change here.
+ *
+ * <p>Reading takes every member as optional (absent or null: the given defaults' value), so a form written before a
+ * setting existed reads as the defaults say, and names every bad member in one {@link ConfigException}.
  */
 public final class TrainConfigJson {
+    private static final RecordComponent[] COMPONENTS = TrainConfig.class.getRecordComponents();
+
     /** The members, in the record's order. */
-    public static final List<String> FIELDS = List.of("backbone", "imageSize", "iterations", "seed", "lr",
-            "weightDecay", "beta1", "beta2", "eps", "checkpointInterval", "segWarmup", "clsBatch", "bnMode", "lrDecay",
-            "headLrScale", "pretrain", "bodyLrScale", "anchorSizes");
+    public static final List<String> FIELDS = Arrays.stream(COMPONENTS).map(RecordComponent::getName).toList();
+
+    /** Say when to stop and save, not what iteration k computes: a run may be resumed with a longer horizon. */
+    public static final List<String> UNHASHED = List.of("iterations", "checkpointInterval");
+
+    /** In the canonical text always; every other member only when it is not the paper's (so old hashes hold). */
+    private static final List<String> ALWAYS = List.of("backbone", "imageSize", "seed", "lr");
+
+    /** The order the canonical text was first written in; members added since follow in the record's order. */
+    private static final List<String> FIRST_ORDER = List.of("backbone", "imageSize", "seed", "lr", "segWarmup",
+            "clsBatch", "bnMode", "lrDecay", "headLrScale", "pretrain", "bodyLrScale", "anchorSizes", "weightDecay",
+            "beta1", "beta2", "eps");
+
+    /** The members of the canonical text, in its order. */
+    public static final List<String> HASHED;
+
+    private static final TrainConfig PAPER = TrainConfig.builder().build();
+
+    static {
+        List<String> hashed = new ArrayList<>(FIRST_ORDER);
+        FIELDS.stream().filter(f -> !hashed.contains(f) && !UNHASHED.contains(f)).forEach(hashed::add);
+        HASHED = List.copyOf(hashed);
+    }
 
     private TrainConfigJson() {}
 
     public static ObjectNode write(TrainConfig c) {
         ObjectNode t = JsonNodeFactory.instance.objectNode();
-        t.put("backbone", c.backbone().id());
-        t.put("imageSize", c.imageSize());
-        t.put("iterations", c.iterations());
-        t.put("seed", c.seed());
-        t.put("lr", c.lr());
-        t.put("weightDecay", c.weightDecay());
-        t.put("beta1", c.beta1());
-        t.put("beta2", c.beta2());
-        t.put("eps", c.eps());
-        t.put("checkpointInterval", c.checkpointInterval());
-        t.put("segWarmup", c.segWarmup());
-        t.put("clsBatch", c.clsBatch());
-        t.put("bnMode", c.bnMode().name());
-        t.put("lrDecay", c.lrDecay());
-        t.put("headLrScale", c.headLrScale());
-        t.put("pretrain", c.pretrain());
-        t.put("bodyLrScale", c.bodyLrScale());
-        c.anchorSizes().forEach(t.putArray("anchorSizes")::add);
+        for (RecordComponent rc : COMPONENTS) {
+            t.set(rc.getName(), toJson(value(rc, c)));
+        }
         return t;
     }
 
@@ -47,129 +69,190 @@ public final class TrainConfigJson {
      * The config {@code node} describes, members it lacks taken from {@code defaults}; members it has that are not
      * a {@link TrainConfig}'s are ignored (the caller decides whether that is an error).
      *
-     * @throws IllegalArgumentException naming every member of the wrong type, or every value out of range
+     * @throws ConfigException naming every member of the wrong type and every value out of range
      */
     public static TrainConfig read(JsonNode node, TrainConfig defaults) {
         if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("train config must be a JSON object, got "
-                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+            throw new ConfigException("train config", List.of("must be a JSON object, got "
+                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT))));
         }
-        Reader r = new Reader(node);
-        TrainConfig.Builder b = TrainConfig.builder()
-                .optImageSize(r.integer("imageSize", defaults.imageSize()))
-                .optIterations(r.integer("iterations", defaults.iterations()))
-                .optSeed(r.whole("seed", defaults.seed()))
-                .optLr(r.number("lr", defaults.lr()))
-                .optWeightDecay(r.number("weightDecay", defaults.weightDecay()))
-                .optBetas(r.number("beta1", defaults.beta1()), r.number("beta2", defaults.beta2()))
-                .optEps(r.number("eps", defaults.eps()))
-                .optCheckpointInterval(r.integer("checkpointInterval", defaults.checkpointInterval()))
-                .optSegWarmup(r.integer("segWarmup", defaults.segWarmup()))
-                .optClsBatch(r.integer("clsBatch", defaults.clsBatch()))
-                .optLrDecay(r.integer("lrDecay", defaults.lrDecay()))
-                .optHeadLrScale(r.number("headLrScale", defaults.headLrScale()))
-                .optPretrain(r.integer("pretrain", defaults.pretrain()))
-                .optBodyLrScale(r.number("bodyLrScale", defaults.bodyLrScale()))
-                .optAnchorSizes(r.integers("anchorSizes", defaults.anchorSizes()));
-        String backbone = r.text("backbone", defaults.backbone().id());
-        String bnMode = r.text("bnMode", defaults.bnMode().name());
-        try {
-            b.optBackbone(backbone);
-        } catch (IllegalArgumentException e) {
-            r.problems.add("backbone " + e.getMessage());
+        ConfigException.Problems p = new ConfigException.Problems();
+        Object[] args = new Object[COMPONENTS.length];
+        List<String> wrongType = new ArrayList<>();
+        for (int i = 0; i < COMPONENTS.length; i++) {
+            RecordComponent rc = COMPONENTS[i];
+            JsonNode v = node.get(rc.getName());
+            args[i] = value(rc, defaults);
+            if (v != null && !v.isNull()) {
+                try {
+                    args[i] = fromJson(rc, v);
+                } catch (IllegalArgumentException e) {
+                    p.add(rc.getName(), e.getMessage());
+                    wrongType.add(rc.getName());
+                }
+            }
         }
         try {
-            b.optBnMode(bnMode);
-        } catch (IllegalArgumentException e) {
-            r.problems.add(e.getMessage().replace("train config: ", ""));
+            construct(args);
+        } catch (ConfigException e) {
+            // a member of the wrong type was given the default, which is not what the range check found wrong
+            e.problems().stream().filter(m -> wrongType.stream().noneMatch(f -> m.startsWith("field '" + f + "'")))
+                    .forEach(p.list::add);
         }
-        if (!r.problems.isEmpty()) {
-            throw new IllegalArgumentException("train config: " + String.join("; ", r.problems));
-        }
-        return b.build();
+        p.throwIfAny("train config");
+        return construct(args);
     }
 
-    /** Reads members by type, collecting what is wrong instead of stopping at it. */
-    private static final class Reader {
-        private final JsonNode node;
-        private final List<String> problems = new ArrayList<>();
-
-        Reader(JsonNode node) {
-            this.node = node;
-        }
-
-        private JsonNode get(String field) {
-            JsonNode v = node.get(field);
-            return v == null || v.isNull() ? null : v;
-        }
-
-        int integer(String field, int fallback) {
-            JsonNode v = get(field);
-            if (v == null) {
-                return fallback;
+    /**
+     * The fields that decide what an iteration computes, one {@code name=value} line each in {@link #HASHED}'s order:
+     * {@code backbone}, {@code imageSize}, {@code seed} and {@code lr} always, every other member only when it is not
+     * the paper's, so configurations from before a setting keep their text. Doubles in {@link Double#toHexString}
+     * form (exact, and unlike {@link Double#toString} the same in every JDK), the backbone by id, other enums by name.
+     */
+    public static String canonical(TrainConfig c) {
+        Map<String, Object> values = values(c);
+        Map<String, Object> paper = values(PAPER);
+        StringBuilder b = new StringBuilder();
+        for (String f : HASHED) {
+            Object v = values.get(f);
+            if (ALWAYS.contains(f) || !v.equals(paper.get(f))) {
+                b.append(f).append('=').append(text(v)).append('\n');
             }
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                problems.add(field + " must be a whole number, got " + v);
-                return fallback;
+        }
+        return b.toString();
+    }
+
+    /**
+     * The hashed members in which {@code a} and {@code b} differ, as {@code name a-value / b-value}; empty when
+     * their canonical texts are equal.
+     */
+    public static List<String> differences(TrainConfig a, TrainConfig b) {
+        Map<String, Object> va = values(a);
+        Map<String, Object> vb = values(b);
+        return HASHED.stream().filter(f -> !va.get(f).equals(vb.get(f)))
+                .map(f -> f + " " + plain(va.get(f)) + " / " + plain(vb.get(f))).toList();
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+
+    private static Map<String, Object> values(TrainConfig c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (RecordComponent rc : COMPONENTS) {
+            out.put(rc.getName(), value(rc, c));
+        }
+        return out;
+    }
+
+    private static Object value(RecordComponent rc, TrainConfig c) {
+        try {
+            return rc.getAccessor().invoke(c);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException("cannot read TrainConfig." + rc.getName(), e);
+        }
+    }
+
+    private static TrainConfig construct(Object[] args) {
+        try {
+            Constructor<TrainConfig> ctor = TrainConfig.class.getDeclaredConstructor(
+                    Arrays.stream(COMPONENTS).map(RecordComponent::getType).toArray(Class<?>[]::new));
+            return ctor.newInstance(args);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("TrainConfig has no canonical constructor", e);
+        }
+    }
+
+    private static JsonNode toJson(Object v) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (v instanceof Integer i) {
+            return f.numberNode(i);
+        } else if (v instanceof Long l) {
+            return f.numberNode(l);
+        } else if (v instanceof Double d) {
+            return f.numberNode(d);
+        } else if (v instanceof BodyArch a) {
+            return f.textNode(a.id());
+        } else if (v instanceof Enum<?> e) {
+            return f.textNode(e.name());
+        } else if (v instanceof List<?> list) {
+            ArrayNode a = f.arrayNode();
+            list.forEach(item -> a.add(toJson(item)));
+            return a;
+        }
+        throw new IllegalStateException("TrainConfig member of a type TrainConfigJson cannot write: " + v.getClass());
+    }
+
+    /** The member's value; an {@link IllegalArgumentException} saying what it must be otherwise. */
+    private static Object fromJson(RecordComponent rc, JsonNode v) {
+        Class<?> type = rc.getType();
+        if (type == int.class) {
+            if (v.isIntegralNumber() && !v.canConvertToInt()) {
+                throw new IllegalArgumentException("is out of range, got " + v);
+            }
+            if (!v.isIntegralNumber()) {
+                throw new IllegalArgumentException("must be an integer, got " + v);
             }
             return v.intValue();
-        }
-
-        long whole(String field, long fallback) {
-            JsonNode v = get(field);
-            if (v == null) {
-                return fallback;
-            }
+        } else if (type == long.class) {
             if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-                problems.add(field + " must be a whole number, got " + v);
-                return fallback;
+                throw new IllegalArgumentException("must be an integer, got " + v);
             }
             return v.longValue();
-        }
-
-        double number(String field, double fallback) {
-            JsonNode v = get(field);
-            if (v == null) {
-                return fallback;
-            }
+        } else if (type == double.class) {
             if (!v.isNumber()) {
-                problems.add(field + " must be a number, got " + v);
-                return fallback;
+                throw new IllegalArgumentException("must be a number, got " + v);
             }
             return v.doubleValue();
-        }
-
-        String text(String field, String fallback) {
-            JsonNode v = get(field);
-            if (v == null) {
-                return fallback;
-            }
+        } else if (type == BodyArch.class) {
             if (!v.isTextual()) {
-                problems.add(field + " must be a string, got " + v);
-                return fallback;
+                throw new IllegalArgumentException("must be a string, got " + v);
             }
-            return v.textValue();
-        }
-
-        List<Integer> integers(String field, List<Integer> fallback) {
-            JsonNode v = get(field);
-            if (v == null) {
-                return fallback;
+            try {
+                return BodyArch.of(v.textValue());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("names an " + e.getMessage());
             }
+        } else if (type.isEnum()) {
+            Object[] known = type.getEnumConstants();
+            for (Object k : known) {
+                if (v.isTextual() && ((Enum<?>) k).name().equals(v.textValue())) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("must be one of " + Arrays.toString(known) + ", got " + v);
+        } else if (type == List.class) {
             List<Integer> out = new ArrayList<>();
             if (v.isArray()) {
                 for (JsonNode item : v) {
-                    if (!item.isIntegralNumber() || !item.canConvertToInt()) {
-                        break;
+                    if (item.isIntegralNumber() && item.canConvertToInt()) {
+                        out.add(item.intValue());
                     }
-                    out.add(item.intValue());
                 }
             }
             if (!v.isArray() || out.size() != v.size()) {
-                problems.add(field + " must be an array of whole numbers, got " + v);
-                return fallback;
+                throw new IllegalArgumentException("must be an array of whole numbers, got " + v);
             }
             return out;
         }
+        throw new IllegalStateException("TrainConfig member of a type TrainConfigJson cannot read: " + type);
+    }
+
+    private static String text(Object v) {
+        return v instanceof Double d ? Double.toHexString(d) : plain(v);
+    }
+
+    private static String plain(Object v) {
+        return v instanceof BodyArch a ? a.id() : v instanceof Enum<?> e ? e.name() : String.valueOf(v);
     }
 }

@@ -6,9 +6,7 @@ import com.oneshotct.activities.Failures;
 import com.oneshotct.activities.fetch.FetchedDataset;
 import com.oneshotct.activities.registry.AttemptLog;
 import com.oneshotct.activities.store.ObjectInfo;
-import com.oneshotct.config.ModelConfig;
 import com.oneshotct.config.TrainConfig;
-import com.oneshotct.config.TrainConfigJson;
 import com.oneshotct.db.Checkpoint;
 import com.oneshotct.db.LatestMove;
 import com.oneshotct.db.MetricPoint;
@@ -20,7 +18,7 @@ import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.DataException;
 import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.train.PaperTrainer;
-import com.oneshotct.model.train.TrainedModel;
+import com.oneshotct.model.train.ForeignCheckpointException;
 import com.oneshotct.workflows.contract.TrainProgress;
 import com.oneshotct.workflows.contract.TrainRequest;
 import com.oneshotct.workflows.contract.TrainResult;
@@ -148,19 +146,6 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         }
     }
 
-    /** A request from a workflow that predates {@code TrainRequest.train}: its fields, old gaps read as the paper. */
-    private static TrainConfig legacyConfig(TrainRequest r) {
-        return TrainConfig.builder().optBackbone(r.backbone()).optImageSize(r.imageSize())
-                .optIterations(r.iterations()).optSeed(r.seed()).optLr(r.lr())
-                .optCheckpointInterval(r.checkpointInterval()).optSegWarmup(r.segWarmup())
-                // requests from before these fields carry 0 and null: the paper's values
-                .optClsBatch(r.clsBatch() == 0 ? 1 : r.clsBatch())
-                .optBnMode(r.bnMode() == null ? "BATCH_STATS" : r.bnMode()).optLrDecay(r.lrDecay())
-                .optHeadLrScale(r.headLrScale() == 0 ? 1 : r.headLrScale()).optPretrain(r.pretrain())
-                .optBodyLrScale(r.bodyLrScale() == 0 ? 1 : r.bodyLrScale())
-                .optAnchorSizes(r.anchorSizes() == null ? ModelConfig.ANCHOR_SIZES : r.anchorSizes()).build();
-    }
-
     private TrainResult train(TrainRequest r, int attempt, TrainHeartbeat prior, TrainHeartbeat keep, Pulse pulse,
             AtomicReference<Runnable> tick) {
         pulse.heartbeat(keep);
@@ -173,8 +158,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         }
         TrainConfig config;
         try {
-            config = r.train() != null ? TrainConfigJson.read(r.train(), TrainConfig.builder().build())
-                    : legacyConfig(r);
+            config = r.config();
         } catch (IllegalArgumentException e) {
             throw Failures.badConfig(e.getMessage());
         }
@@ -197,13 +181,13 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
             PaperTrainer trainer = new PaperTrainer(config, PaperTrainer.newNet(config, manager), manager, seg, cls);
             pulse.heartbeat(keep);
-            Checkpoint resumed = resume(trainer, config, r.workflowId(), attempt, prior);
+            Checkpoint resumed = resume(trainer, r.workflowId(), attempt, prior);
             pulse.heartbeat(keep);
             int from = trainer.iteration();
             if (resumed != null && from >= config.iterations()) {
                 return new TrainResult(from, resumed.objectKey(), resumed.id(), from, false);
             }
-            Loop loop = new Loop(r, attempt, epochSize, pulse, resumed);
+            Loop loop = new Loop(r, config.iterations(), attempt, epochSize, pulse, resumed);
             // until its first iteration the loop has nothing newer to say than the start's details
             Runnable start = tick.get();
             tick.set(() -> {
@@ -228,8 +212,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
      * corrupt object falls back to the one before; a checkpoint of another configuration is a non-retryable error.
      * The attempt's record says where training starts, and names every checkpoint skipped on the way and why.
      */
-    private Checkpoint resume(PaperTrainer trainer, TrainConfig config, String workflowId, int attempt,
-            TrainHeartbeat prior) {
+    private Checkpoint resume(PaperTrainer trainer, String workflowId, int attempt, TrainHeartbeat prior) {
         List<Checkpoint> all = new ArrayList<>(registry.training().checkpoints(workflowId));
         all.sort(Comparator.comparingInt(Checkpoint::iteration).thenComparingInt(Checkpoint::attempt).reversed());
         Optional<Checkpoint> latest = registry.training().latest(workflowId);
@@ -253,13 +236,11 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                 skipped++;
                 continue;
             }
-            TrainConfig saved = TrainedModel.config(file);
-            if (!saved.canonical().equals(config.canonical())) {
-                throw Failures.foreignCheckpoint("checkpoint " + c.objectKey() + " was written for "
-                        + saved.canonical() + "; this run trains " + config.canonical());
-            }
             try {
                 com.oneshotct.model.train.Checkpoint.load(trainer, file, c.sha256());
+            } catch (ForeignCheckpointException e) {
+                throw Failures.foreignCheckpoint("checkpoint " + c.objectKey() + " (iteration " + c.iteration()
+                        + "): " + e.getMessage());
             } catch (DataException e) {
                 LOG.warn("run {}: checkpoint {} unusable ({}); falling back to an earlier one", workflowId,
                         c.objectKey(), e.getMessage());
@@ -282,6 +263,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
     /** The loop's listener: metrics, heartbeats, uploads, progress signals, and the stop request. */
     private final class Loop implements PaperTrainer.Listener {
         private final TrainRequest r;
+        private final int iterations;
         private final int attempt;
         private final int epochSize;
         private final Pulse pulse;
@@ -297,8 +279,9 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         long lastId;
         volatile ActivityCompletionException stopCause;
 
-        Loop(TrainRequest r, int attempt, int epochSize, Pulse pulse, Checkpoint resumed) {
+        Loop(TrainRequest r, int iterations, int attempt, int epochSize, Pulse pulse, Checkpoint resumed) {
             this.r = r;
+            this.iterations = iterations;
             this.attempt = attempt;
             this.epochSize = epochSize;
             this.pulse = pulse;
@@ -406,7 +389,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             double perIteration = iteration > firstIteration && firstIteration >= 0
                     ? (System.nanoTime() - started) / 1e9 / (iteration - firstIteration + 1) : 0;
             try {
-                pulse.progress(new TrainProgress(attempt, iteration, r.iterations(), lastLosses, lastKey,
+                pulse.progress(new TrainProgress(attempt, iteration, iterations, lastLosses, lastKey,
                         perIteration, iteration / (double) epochSize));
             } catch (RuntimeException e) {
                 LOG.debug("run {}: progress signal not delivered: {}", r.workflowId(), e.getMessage());

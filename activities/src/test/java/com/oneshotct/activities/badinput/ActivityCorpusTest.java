@@ -23,6 +23,7 @@ import com.oneshotct.activities.train.RunFiles;
 import com.oneshotct.activities.train.TrainHeartbeat;
 import com.oneshotct.activities.train.TrainingActivitiesImpl;
 import com.oneshotct.config.TrainConfig;
+import com.oneshotct.config.TrainConfigJson;
 import com.oneshotct.db.Checkpoint;
 import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
@@ -177,8 +178,9 @@ class ActivityCorpusTest {
         Path held = Files.createDirectories(w.workDir.resolve("checkpoints")).resolve(sha + ".ckpt");
         Files.move(file, held);
 
-        TrainRequest r = new TrainRequest(wf, DATASET, null, "resnet34", 64, 10, 5, 1, 1e-4, "cpu", 0, 1,
-                "BATCH_STATS", 0, 1, 0, 1, null, null);
+        TrainRequest r = new TrainRequest(wf, DATASET, null, "cpu", TrainConfigJson.write(TrainConfig.builder()
+                .optBackbone("resnet34").optImageSize(64).optIterations(10).optCheckpointInterval(5).optSeed(1)
+                .optLr(1e-4).build()));
         ApplicationFailure f = failure(() -> w.training.train(r, 2, null, PULSE));
         assertEquals(List.of(key), registry.training().checkpoints(wf).stream().map(Checkpoint::objectKey).toList(),
                 "no checkpoint recorded");

@@ -20,8 +20,7 @@ class DeviceRequestTest {
     @ValueSource(strings = {"gpu", "gpu:1"})
     void cpuWorkerRefusesAGpuRun(String asked) {
         TrainingActivitiesImpl cpuWorker = new TrainingActivitiesImpl(null, null, null, Device.cpu(), null);
-        TrainRequest r = new TrainRequest("run-gpu", TrainingBench.DATASET, null, "resnet18", 64, 2, 2, 11, 1e-4,
-                asked, 0, 1, "BATCH_STATS", 0, 1, 0, 1, null, null);
+        TrainRequest r = new TrainRequest("run-gpu", TrainingBench.DATASET, null, asked, TrainingBench.train(2, 2));
         ApplicationFailure e = assertThrows(ApplicationFailure.class,
                 () -> cpuWorker.train(r, 1, null, TrainingBench.QUIET));
         assertEquals(ErrorTypes.BAD_CONFIG, e.getType());

@@ -90,8 +90,14 @@ final class TrainingBench implements AutoCloseable {
     }
 
     static TrainRequest request(String workflowId, int iterations, int checkpointInterval) {
-        return new TrainRequest(workflowId, DATASET, null, "resnet18", 64, iterations, checkpointInterval, 11, 1e-4,
-                "cpu", 0, 1, "BATCH_STATS", 0, 1, 0, 1, null, null);
+        return new TrainRequest(workflowId, DATASET, null, "cpu", train(iterations, checkpointInterval));
+    }
+
+    /** ResNet-18 at 64 px, seed 11, lr 1e-4, in the request's JSON form. */
+    static com.fasterxml.jackson.databind.JsonNode train(int iterations, int checkpointInterval) {
+        return com.oneshotct.config.TrainConfigJson.write(com.oneshotct.config.TrainConfig.builder()
+                .optBackbone("resnet18").optImageSize(64).optIterations(iterations)
+                .optCheckpointInterval(checkpointInterval).optSeed(11).optLr(1e-4).build());
     }
 
     /**

@@ -1,6 +1,8 @@
 package com.oneshotct.model.train;
 
+import com.oneshotct.config.TrainConfig;
 import com.oneshotct.config.TrainConfigJson;
+import com.oneshotct.model.nn.S2Weights;
 import com.oneshotct.model.nn.GradMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -78,8 +80,8 @@ public final class Checkpoint {
         byte[] header;
         ObjectNode h = JSON.createObjectNode();
         h.put("format", FORMAT);
-        h.put("configHash", trainer.configHash());
-        h.put("config", trainer.canonicalConfig());
+        h.put("configHash", trainer.config().hash());
+        h.put("config", trainer.config().canonical());
         h.set("train", TrainConfigJson.write(trainer.config()));
         h.put("s2Weights", trainer.net().s2Weights().name());
         h.put("iteration", trainer.iteration());
@@ -128,8 +130,8 @@ public final class Checkpoint {
     /**
      * Restores {@code trainer} (built with the same configuration, typically fresh) from {@code file}. Refuses a
      * file whose SHA-256 is not {@code expectedSha256} (when given), a corrupt or truncated file, another format,
-     * and a checkpoint of another configuration (the error names both config hashes). Nothing is changed unless
-     * every check passed.
+     * and a checkpoint of another configuration ({@link ForeignCheckpointException}, naming what differs). Nothing
+     * is changed unless every check passed.
      */
     public static Info load(PaperTrainer trainer, Path file, String expectedSha256) {
         GradMode.offOnThisThread();
@@ -141,14 +143,27 @@ public final class Checkpoint {
         Read r = read(file);
         Map<String, byte[]> entries = r.entries();
         JsonNode h = r.header();
-        String hash = h.path("configHash").asText();
-        if (!hash.equals(trainer.configHash())) {
-            throw new DataException(file, "checkpoint was written for config hash " + hash + " ("
-                    + h.path("config").asText() + "), this trainer's config hash is " + trainer.configHash() + " ("
-                    + trainer.canonicalConfig() + ")");
-        }
+        refuseForeign(trainer, file, h);
         restore(trainer, file, h, entries);
-        return new Info(trainer.iteration(), hash, sha);
+        return new Info(trainer.iteration(), trainer.config().hash(), sha);
+    }
+
+    /**
+     * The one compatibility check: the header's training configuration must compute what the trainer's computes
+     * (equal {@link TrainConfig#canonical()}; the horizon may differ) under the same s2 policy.
+     */
+    private static void refuseForeign(PaperTrainer trainer, Path file, JsonNode h) {
+        TrainConfig saved = TrainedModel.config(file, h);
+        List<String> diff = new ArrayList<>(TrainConfigJson.differences(saved, trainer.config()));
+        String s2 = h.path("s2Weights").asText(S2Weights.COPY.name());
+        if (!s2.equals(trainer.net().s2Weights().name())) {
+            diff.add("s2Weights " + s2 + " / " + trainer.net().s2Weights());
+        }
+        if (!diff.isEmpty()) {
+            throw new ForeignCheckpointException(file, "checkpoint of another training configuration (config hash "
+                    + saved.hash() + ", this one's " + trainer.config().hash() + "); differs in (checkpoint / this): "
+                    + String.join(", ", diff));
+        }
     }
 
     /** A checkpoint's verified entries (sums removed) and its parsed header. */

@@ -11,11 +11,7 @@ import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.S2Weights;
 import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.ops.SplitMix64;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -289,20 +285,5 @@ public final class PaperTrainer {
         this.sampler = SplitMix64.fromState(samplerState);
         this.stepRng.inner = SplitMix64.fromState(stepState);
         this.previousSegLoss = previousSegLoss;
-    }
-
-    /** The fields that give the weights their meaning, as text (train config, model config, s2 policy). */
-    public String canonicalConfig() {
-        return "train{" + config.canonical() + "} model" + net.config() + " s2=" + net.s2Weights();
-    }
-
-    /** SHA-256 (hex) of {@link #canonicalConfig()}: a checkpoint only loads into a trainer with the same. */
-    public String configHash() {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(canonicalConfig().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
-        }
     }
 }

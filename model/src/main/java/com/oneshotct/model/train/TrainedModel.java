@@ -52,7 +52,7 @@ public record TrainedModel(TrainConfig config, OneShotNet net, int iteration, St
         return config(file, Checkpoint.read(file).header());
     }
 
-    private static TrainConfig config(Path file, JsonNode h) {
+    static TrainConfig config(Path file, JsonNode h) {
         JsonNode t = h.path("train");
         if (!t.isObject()) {
             throw new DataException(file, "checkpoint header has no 'train' section (written by an older version)");

@@ -24,7 +24,7 @@ class AnchorSizesTest {
         assertEquals(ModelConfig.ANCHOR_SIZES, d.anchorSizes());
         assertFalse(d.canonical().contains("anchorSizes"), d.canonical());
         TrainConfig large = TrainData.tiny().optAnchorSizes(ModelConfig.LARGE_ANCHOR_SIZES).build();
-        assertTrue(large.canonical().endsWith(";anchorSizes=[2, 4, 8, 16, 32, 64, 128]"), large.canonical());
+        assertTrue(large.canonical().endsWith("anchorSizes=[2, 4, 8, 16, 32, 64, 128]\n"), large.canonical());
         assertEquals(42, large.modelConfig().anchorsPerLocation());
     }
 

@@ -114,10 +114,11 @@ class CheckpointTest {
             TrainConfig b = TrainData.tiny().optLr(2e-3).build();
             PaperTrainer tb = new PaperTrainer(b, PaperTrainer.newNet(b, m), m, data.segmentation,
                     data.classification);
-            assertNotEquals(ta.configHash(), tb.configHash());
-            DataException e = assertThrows(DataException.class, () -> Checkpoint.load(tb, file));
-            assertTrue(e.getMessage().contains(ta.configHash()) && e.getMessage().contains(tb.configHash()),
-                    e.getMessage());
+            assertNotEquals(a.hash(), b.hash());
+            ForeignCheckpointException e = assertThrows(ForeignCheckpointException.class,
+                    () -> Checkpoint.load(tb, file));
+            assertTrue(e.getMessage().contains(a.hash()) && e.getMessage().contains(b.hash()), e.getMessage());
+            assertTrue(e.getMessage().contains("differs in (checkpoint / this): lr 0.001 / 0.002"), e.getMessage());
             // the horizon is not part of the hash: a run may be resumed with more iterations
             TrainConfig longer = TrainData.tiny().optIterations(99).optCheckpointInterval(7).build();
             PaperTrainer tl = new PaperTrainer(longer, PaperTrainer.newNet(longer, m), m, data.segmentation,

@@ -105,7 +105,7 @@ class ClsBatchTest {
         assertEquals(1, paper.clsBatch());
         assertEquals(BnMode.BATCH_STATS, paper.bnMode());
         assertFalse(paper.canonical().contains("clsBatch"), "checkpoints from before the setting keep their hash");
-        assertTrue(TrainData.tiny().optClsBatch(4).build().canonical().endsWith(";clsBatch=4"));
+        assertTrue(TrainData.tiny().optClsBatch(4).build().canonical().endsWith("clsBatch=4\n"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainData.tiny().optClsBatch(0).build())
                 .getMessage().contains("clsBatch"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainData.tiny().optClsBatch(65).build())

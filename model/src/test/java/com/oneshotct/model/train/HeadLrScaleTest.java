@@ -27,7 +27,8 @@ class HeadLrScaleTest {
     void boundsAndHash() {
         assertFalse(TrainData.tiny().build().canonical().contains("headLrScale"),
                 "checkpoints from before the setting keep their hash");
-        assertTrue(TrainData.tiny().optHeadLrScale(0.1).build().canonical().endsWith(";headLrScale=0.1"));
+        assertTrue(TrainData.tiny().optHeadLrScale(0.1).build().canonical()
+                .endsWith("headLrScale=" + Double.toHexString(0.1) + "\n"));
         for (double bad : new double[] {0, -0.5, 1.5, Double.NaN}) {
             String msg = assertThrows(IllegalArgumentException.class,
                     () -> TrainData.tiny().optHeadLrScale(bad).build()).getMessage();

@@ -39,8 +39,8 @@ class LrDecayTest {
     void boundsAndHash() {
         assertFalse(TrainData.tiny().build().canonical().contains("lrDecay"),
                 "checkpoints from before the setting keep their hash");
-        assertTrue(TrainData.tiny().optLrDecay(7).build().canonical().endsWith(";lrDecay=7"));
-        for (int bad : new int[] {-1, TrainConfig.MAX_LR_DECAY + 1}) {
+        assertTrue(TrainData.tiny().optLrDecay(7).build().canonical().endsWith("lrDecay=7\n"));
+        for (int bad : new int[] {-1, TrainConfig.MAX_ITERATIONS + 1}) {
             String msg = assertThrows(IllegalArgumentException.class, () -> TrainData.tiny().optLrDecay(bad).build())
                     .getMessage();
             assertTrue(msg.contains("lrDecay") && msg.contains(Integer.toString(bad)), msg);

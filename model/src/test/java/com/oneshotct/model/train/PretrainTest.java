@@ -45,8 +45,8 @@ class PretrainTest {
         String plain = TrainData.tiny().build().canonical();
         assertFalse(plain.contains("pretrain") || plain.contains("bodyLrScale"), "old checkpoints keep their hash");
         assertTrue(TrainData.tiny().optPretrain(2).optBodyLrScale(0.5).build().canonical()
-                .endsWith(";pretrain=2;bodyLrScale=0.5"));
-        for (int bad : new int[] {-1, TrainConfig.MAX_LR_DECAY + 1}) {
+                .endsWith("pretrain=2\nbodyLrScale=" + Double.toHexString(0.5) + "\n"));
+        for (int bad : new int[] {-1, TrainConfig.MAX_ITERATIONS + 1}) {
             String msg = assertThrows(IllegalArgumentException.class, () -> TrainData.tiny().optPretrain(bad).build())
                     .getMessage();
             assertTrue(msg.contains("pretrain") && msg.contains(Integer.toString(bad)), msg);

@@ -4,6 +4,10 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.oneshotct.config.ConfigException;
 import com.oneshotct.config.TrainConfig;
 import com.oneshotct.config.TrainConfigJson;
 import com.oneshotct.model.data.ClassificationItem;
@@ -13,7 +17,6 @@ import com.oneshotct.model.infer.Overlay;
 import com.oneshotct.model.train.Checkpoint;
 import com.oneshotct.model.train.PaperTrainer;
 import com.oneshotct.model.train.SegmentationStep;
-import com.oneshotct.model.train.TrainedModel;
 import com.oneshotct.model.weights.ImportReport;
 import com.oneshotct.model.weights.WeightImport;
 import com.oneshotct.worker.report.LossChart;
@@ -176,13 +179,30 @@ public final class TrainCommand implements Callable<Integer> {
     String device;
 
     /** The training configuration the options describe (a bad value is an exception naming every bad field). */
+    /**
+     * The options named after a {@link TrainConfig} member, read as its JSON form, so a member needs only its
+     * option here; a bad value is named by its option ({@code --size}, not {@code imageSize}).
+     */
     TrainConfig config() {
-        return TrainConfig.builder().optBackbone(backbone).optImageSize(size).optIterations(iterations)
-                .optLr(lr).optWeightDecay(weightDecay).optSeed(seed).optCheckpointInterval(interval)
-                .optSegWarmup(segWarmup).optClsBatch(clsBatch).optBnMode(bnMode).optLrDecay(lrDecay)
-                .optHeadLrScale(headLrScale).optPretrain(pretrain).optBodyLrScale(bodyLrScale)
-                .optAnchorSizes(anchorSizes).build();
+        ObjectNode given = JsonNodeFactory.instance.objectNode();
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (CommandLine.Model.OptionSpec o : spec.options()) {
+            String field = Defaults.field(o.longestName());
+            if (field != null) {
+                given.set(field, OPTION_JSON.valueToTree(o.getValue()));
+                options.put(field, o.longestName());
+            }
+        }
+        try {
+            return TrainConfigJson.read(given, DEFAULTS);
+        } catch (ConfigException e) {
+            List<String> named = e.problems().stream().map(p -> options.entrySet().stream()
+                    .reduce(p, (m, o) -> m.replace("field '" + o.getKey() + "'", o.getValue()), (a, b) -> a)).toList();
+            throw new IllegalArgumentException(String.join("; ", named), e);
+        }
     }
+
+    private static final ObjectMapper OPTION_JSON = new ObjectMapper();
 
     @Override
     public Integer call() {
@@ -232,11 +252,7 @@ public final class TrainCommand implements Callable<Integer> {
                 r.lines().forEach(line -> err.println("  " + line));
             }
             if (Files.exists(out)) {
-                TrainConfig saved = TrainedModel.config(out);
-                if (!saved.canonical().equals(config.canonical())) {
-                    throw new IllegalArgumentException(out + " was trained with " + saved.canonical()
-                            + "; this command asks for " + config.canonical());
-                }
+                // a checkpoint of other settings is refused (ForeignCheckpointException names what differs)
                 from = Checkpoint.load(trainer, out).iteration();
                 err.printf(Locale.ROOT, "resuming %s at iteration %d of %d%n", out, from, iterations);
             }

@@ -39,7 +39,7 @@ class TrainAnchorsCommandTest {
         Path other = dir.resolve("bad.ckpt");
         assertEquals(2, run(bad, "train", "--data", data.toString(), "--backbone", "resnet18", "--size", "64",
                 "--iterations", "1", "--anchor-sizes", "8,8", "--out", other.toString()));
-        assertTrue(bad.toString().contains("anchorSizes") && !bad.toString().contains("\tat "), bad.toString());
+        assertTrue(bad.toString().contains("--anchor-sizes must be") && !bad.toString().contains("\tat "), bad.toString());
         assertFalse(Files.exists(other), "nothing written");
     }
 }

@@ -42,24 +42,24 @@ class TrainBatchCommandTest {
                 .write(dir.resolve("data"), l -> { });
         StringWriter bad = new StringWriter();
         assertEquals(2, train(bad, "--cls-batch", "0"));
-        assertTrue(bad.toString().contains("clsBatch"), bad.toString());
+        assertTrue(bad.toString().contains("--cls-batch must be between 1 and 64, got 0"), bad.toString());
         StringWriter badMode = new StringWriter();
         assertEquals(2, train(badMode, "--bn-mode", "frozen"));
         assertTrue(badMode.toString().contains("frozen") && badMode.toString().contains("TRAIN_BATCH_EVAL_RUNNING"),
                 badMode.toString());
         StringWriter badDecay = new StringWriter();
         assertEquals(2, train(badDecay, "--lr-decay", "-5"));
-        assertTrue(badDecay.toString().contains("lrDecay") && badDecay.toString().contains("-5"), badDecay.toString());
+        assertTrue(badDecay.toString().contains("--lr-decay must") && badDecay.toString().contains("-5"), badDecay.toString());
         StringWriter badScale = new StringWriter();
         assertEquals(2, train(badScale, "--head-lr-scale", "1.5"));
-        assertTrue(badScale.toString().contains("headLrScale") && badScale.toString().contains("1.5"),
+        assertTrue(badScale.toString().contains("--head-lr-scale must") && badScale.toString().contains("1.5"),
                 badScale.toString());
         StringWriter badBody = new StringWriter();
         assertEquals(2, train(badBody, "--body-lr-scale", "0"));
-        assertTrue(badBody.toString().contains("bodyLrScale"), badBody.toString());
+        assertTrue(badBody.toString().contains("--body-lr-scale must"), badBody.toString());
         StringWriter badPre = new StringWriter();
         assertEquals(2, train(badPre, "--pretrain", "-3"));
-        assertTrue(badPre.toString().contains("pretrain") && badPre.toString().contains("-3"), badPre.toString());
+        assertTrue(badPre.toString().contains("--pretrain must") && badPre.toString().contains("-3"), badPre.toString());
         assertFalse(Files.exists(dir.resolve("b.ckpt")), "a refused request writes nothing");
 
         StringWriter err = new StringWriter();

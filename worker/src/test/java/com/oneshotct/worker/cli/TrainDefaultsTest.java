@@ -39,6 +39,16 @@ class TrainDefaultsTest {
         assertEquals(0.5, c.headLrScale());
     }
 
+    /** TrainConfig's one validation, in the command's words: the option is named, not the member. */
+    @Test
+    void aBadValueIsNamedByItsOption() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> parse("--data", "d", "--out", "o", "--size", "100", "--head-lr-scale", "2").config());
+        assertTrue(e.getMessage().startsWith("--size must be a multiple of 32"), e.getMessage());
+        assertTrue(e.getMessage().contains("; --head-lr-scale must be above 0.0 and at most 1.0, got 2.0"),
+                e.getMessage());
+    }
+
     @Test
     void everyOptionNamedAfterAMemberIsOne() {
         for (String f : List.of("backbone", "iterations", "lr", "seed", "clsBatch", "bnMode", "lrDecay", "pretrain",

@@ -57,6 +57,6 @@ class TrainWarmupCommandTest {
         other[args.length - 3] = "2"; // --seg-warmup 2
         other[args.length] = "--resume";
         assertEquals(2, again.execute(other));
-        assertTrue(err2.toString().contains("segWarmup=1") && err2.toString().contains("segWarmup=2"), err2.toString());
+        assertTrue(err2.toString().contains("differs in (checkpoint / this): segWarmup 1 / 2"), err2.toString());
     }
 }

@@ -1,31 +1,60 @@
 package com.oneshotct.workflows.contract;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.oneshotct.config.TrainConfig;
+import com.oneshotct.config.TrainConfigJson;
+import java.util.List;
+
 /**
  * Train (or resume training of) the run's model.
  *
  * @param workflowId the run
  * @param dataset dataset name; the activity makes sure its own cache holds it (it may run on another host)
  * @param datasetId the manifest SHA-256 the fetch stage verified
- * @param backbone backbone id
- * @param imageSize side of the square input
- * @param iterations paper iterations of the whole run (not of this attempt)
- * @param checkpointInterval iterations between checkpoints
- * @param seed the run's seed
- * @param lr Adam learning rate
  * @param device {@code cpu} or {@code gpu} / {@code gpu:N}
- * @param segWarmup the first this many iterations run the segmentation step only (absent in older requests: 0)
- * @param clsBatch images per classification step (absent in older requests: 0, read as 1)
- * @param bnMode BatchNorm statistics by name (absent in older requests: null, read as BATCH_STATS)
- * @param lrDecay cosine learning-rate decay over this many iterations (absent in older requests: 0, constant)
- * @param headLrScale the FPN's and classification head's share of the rate (absent in older requests: 0, read as 1)
- * @param pretrain iterations of body pre-training before the paper's (absent in older requests: 0, none)
- * @param bodyLrScale the body's share of the rate after the pre-training (absent in older requests: 0, read as 1)
- * @param anchorSizes the RPN's anchor sizes in pixels (absent in older requests: null, the reference's)
- * @param train the whole training configuration in {@code TrainConfigJson}'s form, which the activity trains with
- *     (absent in older requests: null, and the fields above describe it); the fields above repeat part of it for
- *     the requests of workers that predate it, and no new setting joins them
+ * @param train the whole training configuration in {@code TrainConfigJson}'s form, which the activity reads with
+ *     the paper's values for members it lacks
  */
-public record TrainRequest(String workflowId, String dataset, String datasetId, String backbone, int imageSize,
-        int iterations, int checkpointInterval, long seed, double lr, String device, int segWarmup,
-        int clsBatch, String bnMode, int lrDecay, double headLrScale, int pretrain, double bodyLrScale,
-        java.util.List<Integer> anchorSizes, com.fasterxml.jackson.databind.JsonNode train) {}
+public record TrainRequest(String workflowId, String dataset, String datasetId, String device, JsonNode train) {
+    /** Members whose 0 in an old request meant "not sent" (0 is not a valid value of theirs). */
+    private static final List<String> LEGACY_ZERO_IS_UNSET = List.of("clsBatch", "headLrScale", "bodyLrScale");
+
+    /**
+     * Reads a request as any version of the workflow wrote it. Those from before {@code train} existed carried the
+     * training fields flat, under the same names (and Jackson wrote a setting they did not know yet as 0 or null):
+     * they are gathered into {@code train} here, 0 and null meaning the paper's value, so the activity has one form
+     * to read.
+     */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static TrainRequest fromJson(JsonNode node) {
+        JsonNode train = node.get("train");
+        if (train == null || train.isNull()) {
+            ObjectNode t = JsonNodeFactory.instance.objectNode();
+            for (String f : TrainConfigJson.FIELDS) {
+                JsonNode v = node.get(f);
+                boolean unset = v == null || v.isNull() || (LEGACY_ZERO_IS_UNSET.contains(f) && v.asDouble() == 0);
+                if (!unset) {
+                    t.set(f, v);
+                }
+            }
+            train = t;
+        }
+        return new TrainRequest(text(node, "workflowId"), text(node, "dataset"), text(node, "datasetId"),
+                text(node, "device"), train);
+    }
+
+    /** {@link #train} read, the paper's values for members it lacks; a bad member is a {@code ConfigException}. */
+    @JsonIgnore
+    public TrainConfig config() {
+        return TrainConfigJson.read(train, TrainConfig.builder().build());
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}

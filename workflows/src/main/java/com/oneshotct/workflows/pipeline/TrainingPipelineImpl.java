@@ -7,6 +7,7 @@ import static com.oneshotct.workflows.pipeline.ProgressTracker.REGISTER_METRICS;
 import static com.oneshotct.workflows.pipeline.ProgressTracker.TRAIN;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.oneshotct.config.TrainConfigJson;
 import com.oneshotct.workflows.contract.CheckpointRef;
 import com.oneshotct.workflows.contract.DatasetActivities;
 import com.oneshotct.workflows.contract.ErrorTypes;
@@ -96,7 +97,7 @@ public class TrainingPipelineImpl implements TrainingPipeline {
         int version = Workflow.getVersion(VERSION_CHANGE_ID, Workflow.DEFAULT_VERSION, 1);
         log.debug("pipeline code version {}", version);
         id = Workflow.getInfo().getWorkflowId();
-        tracker.total(in.iterations());
+        tracker.total(in.train().iterations());
         registry = Workflow.newActivityStub(RegistryActivities.class, StageOptions.registry(in));
         try {
             return stages();
@@ -122,7 +123,7 @@ public class TrainingPipelineImpl implements TrainingPipeline {
 
         stage(REGISTER, () -> {
             RegisterRequest request = new RegisterRequest(id, Workflow.getInfo().getRunId(), in.toJson().toString(),
-                    in.configHash(), in.backbone(), in.dataset());
+                    in.configHash(), in.train().backbone().id(), in.dataset());
             counted(StageOptions.REGISTRY_ATTEMPTS, () -> {
                 registry.registerRun(request);
                 return null;
@@ -139,12 +140,12 @@ public class TrainingPipelineImpl implements TrainingPipeline {
         }
         EvaluateResult evaluated = stage(EVALUATE, () -> counted(StageOptions.EVALUATE_ATTEMPTS,
                 () -> evaluation.evaluate(new EvaluateRequest(id, in.dataset(), data.datasetId(), checkpoint,
-                        in.evalSplits(), in.backbone(), in.imageSize(), in.device()))));
+                        in.evalSplits(), in.train().backbone().id(), in.train().imageSize(), in.device()))));
         RegisterMetricsResult model = stage(REGISTER_METRICS, () -> counted(StageOptions.REGISTRY_ATTEMPTS,
                 () -> registry.registerMetrics(new RegisterMetricsRequest(id, checkpoint, in.modelName()))));
         tracker.finished(SUCCEEDED);
         String note = trained.stopped()
-                ? "stopped by request after " + checkpoint.iteration() + " of " + in.iterations() + " iterations"
+                ? "stopped by request after " + checkpoint.iteration() + " of " + in.train().iterations() + " iterations"
                 : null;
         return new PipelineResult(id, SUCCEEDED, data.datasetId(), checkpoint.iteration(), checkpoint,
                 evaluated.metrics(), model.modelName(), model.version(), note);
@@ -191,10 +192,8 @@ public class TrainingPipelineImpl implements TrainingPipeline {
         if (stopRequested) {
             return latestCheckpoint();
         }
-        TrainRequest request = new TrainRequest(id, in.dataset(), data.datasetId(), in.backbone(), in.imageSize(),
-                in.iterations(), in.checkpointInterval(), in.seed(), in.lr(), in.device(), in.segWarmup(),
-                in.clsBatch(), in.bnMode(), in.lrDecay(), in.headLrScale(), in.pretrain(), in.bodyLrScale(),
-                in.anchorSizes(), in.train());
+        TrainRequest request = new TrainRequest(id, in.dataset(), data.datasetId(), in.device(),
+                TrainConfigJson.write(in.train()));
         TrainingActivities trainer = Workflow.newActivityStub(TrainingActivities.class, StageOptions.train(in));
         tracker.passStarted();
         CancellationScope scope = Workflow.newCancellationScope(

@@ -136,10 +136,10 @@ final class FakeActivities {
                 trainRequests.add(request);
                 trainHeartbeatTimeouts.add(ctx.getInfo().getHeartbeatTimeout());
             }
-            int done = Math.min(request.checkpointInterval(), request.iterations());
+            int done = Math.min(request.config().checkpointInterval(), request.config().iterations());
             CheckpointRef first = checkpoint(request.workflowId(), attempt, done);
             latest = first;
-            signal(request, new TrainProgress(attempt, done, request.iterations(), Map.of("loss", 1.0 / attempt),
+            signal(request, new TrainProgress(attempt, done, request.config().iterations(), Map.of("loss", 1.0 / attempt),
                     first.objectKey(), 0.5, done / (double) FAKE_SPLIT));
             switch (trainMode) {
                 case FAIL_FIRST_ATTEMPT -> {
@@ -168,7 +168,7 @@ final class FakeActivities {
                 }
                 case FINISH -> { }
             }
-            CheckpointRef last = checkpoint(request.workflowId(), attempt, request.iterations());
+            CheckpointRef last = checkpoint(request.workflowId(), attempt, request.config().iterations());
             latest = last;
             return new TrainResult(last.iteration(), last.objectKey(), last.id(), 0, false);
         }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.oneshotct.config.TrainConfig;
-import com.oneshotct.config.TrainConfigJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,12 +31,9 @@ class PipelineInputTest {
     @Test
     void emptyObjectNullAndNothingAllMeanEveryDefault() {
         PipelineInput d = PipelineInput.parse(json("{}"));
-        assertEquals(new PipelineInput("synthetic-demo", "resnet18", 128, 40, 10, 1, 1e-4, "cpu", "oneshot-cpu",
-                "oneshot-gpu", List.of("test"), "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), 0, 1,
-                "BATCH_STATS", 0, 1, 0, 1, List.of(2, 4, 8, 16, 32),
-                TrainConfigJson.write(PipelineInput.DEFAULT_TRAIN)), d);
-        assertEquals(TrainConfig.builder().optBackbone("resnet18").optImageSize(128).optIterations(40)
-                .optCheckpointInterval(10).optSeed(1).optLr(1e-4).build(), d.trainConfig(),
+        assertEquals(new PipelineInput("synthetic-demo", "cpu", "oneshot-cpu", "oneshot-gpu", List.of("test"),
+                "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), TrainConfig.builder().optBackbone("resnet18")
+                .optImageSize(128).optIterations(40).optCheckpointInterval(10).optSeed(1).optLr(1e-4).build()), d,
                 "the paper's training but for the demo-sized fields");
         assertEquals(d, PipelineInput.parse(null));
         assertEquals(d, PipelineInput.parse(NullNode.instance));
@@ -56,14 +52,13 @@ class PipelineInputTest {
                  "anchorSizes": [2, 4, 8, 16, 32, 64, 128], "weightDecay": 0, "beta1": 0.8, "beta2": 0.99,
                  "eps": 1e-6}""";
         PipelineInput in = PipelineInput.parse(json(full));
-        assertEquals(new PipelineInput("cncb.v2", "resnext50_32x4d", 512, 10_000_000, 250, -3, 1e-5, "gpu:1",
-                "cpu-a", "gpu-b", List.of("val", "test"), "OneShot-X", Duration.ofDays(2), Duration.ofSeconds(30),
-                40, 8, "TRAIN_BATCH_EVAL_RUNNING", 800, 0.1, 400, 0.05, List.of(2, 4, 8, 16, 32, 64, 128),
-                TrainConfigJson.write(TrainConfig.builder().optBackbone("resnext50_32x4d").optImageSize(512)
-                        .optIterations(10_000_000).optCheckpointInterval(250).optSeed(-3).optLr(1e-5)
-                        .optWeightDecay(0).optBetas(0.8, 0.99).optEps(1e-6).optSegWarmup(40).optClsBatch(8)
-                        .optBnMode("TRAIN_BATCH_EVAL_RUNNING").optLrDecay(800).optHeadLrScale(0.1).optPretrain(400)
-                        .optBodyLrScale(0.05).optAnchorSizes(List.of(2, 4, 8, 16, 32, 64, 128)).build())), in);
+        assertEquals(new PipelineInput("cncb.v2", "gpu:1", "cpu-a", "gpu-b", List.of("val", "test"), "OneShot-X",
+                Duration.ofDays(2), Duration.ofSeconds(30), TrainConfig.builder().optBackbone("resnext50_32x4d")
+                        .optImageSize(512).optIterations(10_000_000).optCheckpointInterval(250).optSeed(-3)
+                        .optLr(1e-5).optWeightDecay(0).optBetas(0.8, 0.99).optEps(1e-6).optSegWarmup(40)
+                        .optClsBatch(8).optBnMode("TRAIN_BATCH_EVAL_RUNNING").optLrDecay(800).optHeadLrScale(0.1)
+                        .optPretrain(400).optBodyLrScale(0.05).optAnchorSizes(List.of(2, 4, 8, 16, 32, 64, 128))
+                        .build()), in);
         assertEquals(in, PipelineInput.parse(in.toJson()));
         assertEquals(in, PipelineInput.parse(new TextNode(in.toJson().toString())), "as a string holding JSON");
         assertEquals(List.copyOf(PipelineInput.FIELDS), toList(in.toJson().fieldNames()), "every field, in order");
@@ -72,7 +67,7 @@ class PipelineInputTest {
 
     @Test
     void aStringHoldingAnObjectIsRead() {
-        assertEquals(5, PipelineInput.parse(new TextNode("{\"iterations\": 5}")).iterations());
+        assertEquals(5, PipelineInput.parse(new TextNode("{\"iterations\": 5}")).train().iterations());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PipelineInput.parse(new TextNode("{\"iterations\": ")));
         assertTrue(e.getMessage().startsWith("pipeline input: the string is not valid JSON"), e.getMessage());
@@ -84,13 +79,16 @@ class PipelineInputTest {
     @CsvSource(delimiter = '|', textBlock = """
             {"seed": 1.5}                          | field 'seed' must be an integer
             {"seed": "1"}                          | field 'seed' must be an integer
-            {"imageSize": 4096}                    | field 'imageSize' must be between 32 and 2048, got 4096
-            {"imageSize": 0}                       | field 'imageSize' must be between 32 and 2048, got 0
-            {"iterations": 10000001}               | field 'iterations' must be between 1 and 10000000
-            {"iterations": 99999999999999999999}   | field 'iterations' must be an integer
+            {"imageSize": 4096}                    | field 'imageSize' must be a multiple of 32 between 32 and 2048
+            {"imageSize": 0}                       | field 'imageSize' must be a multiple of 32 between 32 and 2048
+            {"imageSize": 100}                     | field 'imageSize' must be a multiple of 32 between 32 and 2048
+            {"iterations": 10000001}               | field 'iterations' must be between 0 and 10000000
+            {"iterations": 0}                      | field 'iterations' must be between 1 and 10000000, got 0
+            {"iterations": 99999999999999999999}   | field 'iterations' is out of range
             {"checkpointInterval": 0}              | field 'checkpointInterval' must be between 1
-            {"lr": 0}                              | field 'lr' must be above 0.0 and at most 1.0, got 0
+            {"lr": 0}                              | field 'lr' must be above 0.0 and at most 1.0, got 0.0
             {"lr": "1e-4"}                         | field 'lr' must be a number
+            {"backbone": "vgg16"}                  | field 'backbone' names an unknown backbone 'vgg16'; known: resnext50
             {"device": "tpu"}                      | field 'device' must be cpu, gpu or gpu:N
             {"evalSplits": []}                     | field 'evalSplits' must be an array of 1 to 16 strings
             {"evalSplits": ["Test"]}               | field 'evalSplits' every entry must be a split name
@@ -106,18 +104,18 @@ class PipelineInputTest {
             {"clsBatch": 0}                        | field 'clsBatch' must be between 1 and 64, got 0
             {"bnMode": "batch"}                    | field 'bnMode' must be one of
             {"lrDecay": -1}                        | field 'lrDecay' must be between 0 and 10000000, got -1
-            {"headLrScale": 0}                     | field 'headLrScale' must be above 0.0 and at most 1.0, got 0
-            {"headLrScale": 2}                     | field 'headLrScale' must be above 0.0 and at most 1.0, got 2
+            {"headLrScale": 0}                     | field 'headLrScale' must be above 0.0 and at most 1.0, got 0.0
+            {"headLrScale": 2}                     | field 'headLrScale' must be above 0.0 and at most 1.0, got 2.0
             {"pretrain": -5}                       | field 'pretrain' must be between 0 and 10000000, got -5
-            {"bodyLrScale": 0}                     | field 'bodyLrScale' must be above 0.0 and at most 1.0, got 0
+            {"bodyLrScale": 0}                     | field 'bodyLrScale' must be above 0.0 and at most 1.0, got 0.0
             {"bodyLrScale": 1.5}                   | field 'bodyLrScale' must be above 0.0 and at most 1.0, got 1.5
-            {"anchorSizes": []}                    | field 'anchorSizes' must be an array of 1 to 16 whole numbers
-            {"anchorSizes": [2, 0]}                | field 'anchorSizes' every entry must be a whole number in 1..2048
-            {"anchorSizes": [2, 2.5]}              | field 'anchorSizes' every entry must be a whole number
-            {"anchorSizes": [8, 8]}                | field 'anchorSizes' lists number 8 twice
-            {"weightDecay": -1}                    | weightDecay must be at least 0, got -1.0
-            {"beta1": "x"}                         | beta1 must be a number, got "x"
-            {"eps": 0}                             | eps must be positive, got 0.0
+            {"anchorSizes": []}                    | field 'anchorSizes' must be 1 to 16 distinct whole numbers in 1..2048
+            {"anchorSizes": [2, 0]}                | field 'anchorSizes' must be 1 to 16 distinct whole numbers in 1..2048
+            {"anchorSizes": [2, 2.5]}              | field 'anchorSizes' must be an array of whole numbers
+            {"anchorSizes": [8, 8]}                | field 'anchorSizes' must be 1 to 16 distinct whole numbers
+            {"weightDecay": -1}                    | field 'weightDecay' must be at least 0, got -1.0
+            {"beta1": "x"}                         | field 'beta1' must be a number, got "x"
+            {"eps": 0}                             | field 'eps' must be positive, got 0.0
             """)
     void badFieldIsNamed(String text, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -140,7 +138,7 @@ class PipelineInputTest {
         // sha256sum of the text below, computed outside Java:
         // printf 'backbone=resnet18\nimageSize=128\nseed=1\nlr=0x1.a36e2eb1c432dp-14\n' | sha256sum
         // (0x1.a36e2eb1c432dp-14 is Python's (1e-4).hex())
-        assertEquals("backbone=resnet18\nimageSize=128\nseed=1\nlr=0x1.a36e2eb1c432dp-14\n", d.configText());
+        assertEquals("backbone=resnet18\nimageSize=128\nseed=1\nlr=0x1.a36e2eb1c432dp-14\n", d.train().canonical());
         assertEquals("ac8ed392d596125e68d74f3830a1f2d2a87703bd037b0d4468fd881497a0c6a8", d.configHash());
 
         String same = "{\"iterations\": 9, \"dataset\": \"other\", \"device\": \"gpu\", \"evalSplits\": [\"val\"]}";

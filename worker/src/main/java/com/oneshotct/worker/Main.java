@@ -5,6 +5,8 @@ import com.oneshotct.model.data.DataException;
 import com.oneshotct.worker.cli.BenchCommand;
 import com.oneshotct.worker.cli.DatasetCommand;
 import com.oneshotct.worker.cli.DbCommand;
+import com.oneshotct.worker.cli.EngineCommand;
+import com.oneshotct.worker.runtime.EngineReport;
 import com.oneshotct.worker.cli.EvaluateCommand;
 import com.oneshotct.worker.cli.MetricsCommand;
 import com.oneshotct.worker.cli.ModelCommand;
@@ -44,7 +46,8 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             EvaluateCommand.class,
             ReportCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            EngineCommand.class
         })
 public final class Main {
 
@@ -74,7 +77,7 @@ public final class Main {
             boolean badInput = ex instanceof DataException || ex instanceof IllegalArgumentException;
             cmd.getErr().println("error: " + ex.getMessage());
             // an unreachable or refusing object store is the environment's fault, not a bug: no stack trace
-            if (!badInput && !(ex instanceof StoreException)) {
+            if (!badInput && !(ex instanceof StoreException) && !(ex instanceof EngineReport.Unavailable)) {
                 ex.printStackTrace(cmd.getErr());
             }
             return badInput ? 2 : 1;

@@ -1,7 +1,6 @@
 package com.oneshotct.worker.cli;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +20,7 @@ import com.oneshotct.model.weights.ImportReport;
 import com.oneshotct.model.weights.WeightImport;
 import com.oneshotct.worker.report.LossChart;
 import com.oneshotct.worker.report.LossLog;
+import com.oneshotct.worker.runtime.EngineReport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -308,20 +308,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** {@code cpu}, {@code gpu} or {@code gpu:N}; a GPU that libtorch cannot see is a clear error. */
+    /** The device a {@code --device} value names; {@link EngineReport#device} says why when libtorch cannot. */
     static Device device(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        if (n.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (n.equals("gpu") || n.matches("gpu:\\d+")) {
-            int id = n.equals("gpu") ? 0 : Integer.parseInt(n.substring(4));
-            int gpus = Engine.getEngine("PyTorch").getGpuCount();
-            if (id >= gpus) {
-                throw new IllegalArgumentException("--device " + name + ": libtorch sees " + gpus + " GPU(s); this"
-                        + " build bundles the CPU native library (see docs/operations.md, running on GPU workers)");
-            }
-            return Device.gpu(id);
-        }
-        throw new IllegalArgumentException("--device must be cpu, gpu or gpu:N, got '" + name + "'");
+        return name.trim().equalsIgnoreCase("cpu") ? Device.cpu() : EngineReport.probe().device(name);
     }
+
 }

@@ -1,6 +1,7 @@
 package com.oneshotct.worker.cli;
 
 import com.oneshotct.worker.runtime.WorkerRuntime;
+import com.oneshotct.worker.runtime.EngineReport;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -69,8 +70,8 @@ public final class WorkerCommand implements Callable<Integer> {
                 TrainCommand.device(env.getOrDefault("ONESHOT_DEVICE", "cpu")), id);
         CountDownLatch stopped = new CountDownLatch(1);
         WorkerRuntime rt = WorkerRuntime.start(env, o);
-        spec.commandLine().getErr().printf(Locale.ROOT, "worker %s started (queues %s); Ctrl-C stops it%n", id,
-                String.join(",", queues));
+        spec.commandLine().getErr().printf(Locale.ROOT, "worker %s started (queues %s, device %s); %s; Ctrl-C stops"
+                + " it%n", id, String.join(",", queues), o.device(), EngineReport.probe().line());
         spec.commandLine().getErr().flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             rt.close();

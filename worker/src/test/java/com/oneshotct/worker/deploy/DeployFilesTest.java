@@ -139,6 +139,33 @@ class DeployFilesTest {
         assertTrue(docker.contains("oneshot-worker-all.jar"), "copies the shaded jar the build makes");
         assertTrue(docker.contains("-Dai.djl.offline=true"));
         assertTrue(docker.matches("(?s).*FROM [^\\n]+ AS build.*FROM [^\\n]+.*"), "multi-stage");
+        assertTrue(docker.trim().endsWith("CMD [\"worker\"]") && docker.contains("AS worker\n"),
+                "the CPU image is the last stage, what a build without --target makes");
+    }
+
+    /**
+     * The CUDA image: the jar without the CPU libtorch (the cuda profile), DJL's cu128 libtorch fetched once at
+     * build time by {@code engine}, and a worker that starts offline.
+     */
+    @Test
+    void theCudaImageFetchesItsLibtorchAtBuildTimeAndRunsOffline() throws IOException {
+        String docker = Files.readString(DEPLOY.resolve("Dockerfile"));
+        int from = docker.indexOf(" AS worker-cuda\n");
+        assertTrue(from > 0, "a worker-cuda target");
+        String cuda = docker.substring(from, docker.indexOf("\nFROM ", from));
+        assertTrue(docker.contains("-Pcuda -pl worker"), "the build makes the cuda profile's jar");
+        assertTrue(cuda.contains("oneshot-worker-cuda.jar") && !cuda.contains("oneshot-worker-all.jar"), cuda);
+        assertTrue(cuda.contains("PYTORCH_FLAVOR=cu128") && cuda.contains("DJL_CACHE_DIR="), cuda);
+        assertTrue(cuda.matches("(?s).*RUN java -Dai.djl.offline=false -jar \\S+ engine.*"), cuda);
+        assertTrue(cuda.contains("ENTRYPOINT [\"java\", \"-Dai.djl.offline=true\""), cuda);
+        assertTrue(cuda.matches("(?s).*\\nUSER oneshot\\n.*"), "non-root");
+        String pom = Files.readString(Path.of("pom.xml"));
+        int profile = pom.indexOf("<id>cuda</id>");
+        assertTrue(profile > 0 && pom.indexOf("<exclude>ai.djl.pytorch:pytorch-native-cpu</exclude>", profile) > 0,
+                "worker/pom.xml's cuda profile leaves the CPU libtorch out");
+        JsonNode compose = YAML.readTree(DEPLOY.resolve("docker-compose.yml").toFile());
+        assertEquals("worker-cuda", compose.path("services").path("worker-gpu").path("build").path("target").asText());
+        assertEquals("worker", compose.path("services").path("worker-cpu").path("build").path("target").asText());
     }
 
     private static void check(String where, Set<String> set, Set<String> read) {

@@ -1,6 +1,7 @@
 package com.oneshotct.model.infer;
 
 import com.oneshotct.config.ModelConfig;
+import com.oneshotct.model.nn.Devices;
 import com.oneshotct.model.nn.GradMode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -63,6 +64,7 @@ public final class OneShotPredictor implements SlicePredictor {
     @Override
     public Prediction predict(NDManager manager, GreyImage image) {
         GradMode.offOnThisThread();
+        Devices.require(net, manager, "predict");
         int size = net.config().imageSize();
         int w = image.width();
         int h = image.height();

@@ -13,6 +13,7 @@ import com.oneshotct.config.BnMode;
 import com.oneshotct.model.data.GreyImage;
 import com.oneshotct.model.data.ImageClass;
 import com.oneshotct.model.data.Preprocess;
+import com.oneshotct.model.nn.Devices;
 import com.oneshotct.model.nn.AttentionHead;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.Proposals;
@@ -120,6 +121,7 @@ public final class ClassificationStep {
                     AttentionHead.Output out = net.classify(ps, NDArrays.concat(rois), n, true);
                     total = AttentionHead.loss(out.logits(), labels);
                 }
+                Devices.require(manager.getDevice(), "classification step", total);
                 gc.backward(total);
                 loss = total.getFloat();
             }

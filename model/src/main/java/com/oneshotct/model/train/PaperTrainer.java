@@ -6,12 +6,16 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.oneshotct.model.data.ClassificationItem;
+import com.oneshotct.model.data.GreyImage;
 import com.oneshotct.model.data.SegmentationItem;
+import com.oneshotct.model.data.SegmentationSample;
+import com.oneshotct.model.nn.Devices;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.S2Weights;
 import com.oneshotct.model.nn.StateDict;
 import com.oneshotct.model.ops.SplitMix64;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +89,7 @@ public final class PaperTrainer {
     private boolean bodyScaled;
     private final Stream stepRng;
     private SplitMix64 sampler;
+    private final SlicePrefetch prefetch;
     private int iteration;
     private float previousSegLoss = Float.POSITIVE_INFINITY;
 
@@ -115,6 +120,7 @@ public final class PaperTrainer {
                     + ", the train config says " + config.backbone() + " at " + config.imageSize() + " px with "
                     + config.bnMode());
         }
+        Devices.require(net, manager, "the trainer");
         if (segmentation.isEmpty() || classification.isEmpty()) {
             throw new IllegalArgumentException("training needs segmentation and classification images, got "
                     + segmentation.size() + " and " + classification.size());
@@ -150,6 +156,7 @@ public final class PaperTrainer {
             adam.setRateScale(net.headParameters(), config.headLrScale());
         }
         this.sampler = new SplitMix64(config.seed());
+        this.prefetch = new SlicePrefetch(this.segmentation, this.classification);
         this.stepRng = new Stream(new SplitMix64(new SplitMix64(config.seed()).nextLong()));
         this.segStep = new SegmentationStep(net, manager, adam, stepRng);
         this.clsStep = new ClassificationStep(net, manager, adam);
@@ -166,15 +173,20 @@ public final class PaperTrainer {
     /** One paper iteration; returns its losses (see {@link Listener#iteration}). */
     public Map<String, Float> step() {
         GradMode.offOnThisThread();
-        SegmentationItem s = segmentation.get(SplitMix64.below(sampler, segmentation.size()));
-        List<ClassificationItem> batch = new java.util.ArrayList<>(config.clsBatch());
-        for (int i = 0; i < config.clsBatch(); i++) {
-            batch.add(classification.get(SplitMix64.below(sampler, classification.size())));
-        }
-        if (config.pretraining(iteration)) {
+        SlicePrefetch.Draw draw = prefetch.draw(sampler, config.clsBatch());
+        List<ClassificationItem> batch = Arrays.stream(draw.classification()).mapToObj(classification::get).toList();
+        boolean pretraining = config.pretraining(iteration);
+        boolean classifying = pretraining || iteration - config.pretrain() >= config.segWarmup();
+        SegmentationSample sample = pretraining ? null : prefetch.segmentation(draw);
+        List<GreyImage> images = classifying ? prefetch.classification(draw) : null;
+        // the next iteration's slices decode while this one runs; a copy of the sampler draws them
+        int next = iteration + 1;
+        prefetch.prefetch(prefetch.draw(SplitMix64.fromState(sampler.state()), config.clsBatch()),
+                !config.pretraining(next),
+                config.pretraining(next) || next - config.pretrain() >= config.segWarmup());
+        if (pretraining) {
             adam.setLearningRate(config.rateAt(iteration));
-            float loss = pretrainStep.run(batch.stream().map(ClassificationItem::load).toList(),
-                    batch.stream().map(ClassificationItem::label).toList());
+            float loss = pretrainStep.run(images, batch.stream().map(ClassificationItem::label).toList());
             iteration++;
             Map<String, Float> out = new LinkedHashMap<>();
             out.put(PRETRAIN, loss);
@@ -188,13 +200,12 @@ public final class PaperTrainer {
         if (config.lrDecay() > 0 || config.pretrain() > 0) {
             adam.setLearningRate(config.rateAt(iteration));
         }
-        Map<String, Float> losses = new LinkedHashMap<>(segStep.run(s.load(), this::beforeSegmentationUpdate));
+        Map<String, Float> losses = new LinkedHashMap<>(segStep.run(sample, this::beforeSegmentationUpdate));
         float seg = sum(losses);
         previousSegLoss = seg;
         losses.put(SEGMENTATION, seg);
-        if (iteration - config.pretrain() >= config.segWarmup()) {
-            losses.put(CLASSIFICATION, clsStep.run(batch.stream().map(ClassificationItem::load).toList(),
-                    batch.stream().map(ClassificationItem::label).toList()));
+        if (classifying) {
+            losses.put(CLASSIFICATION, clsStep.run(images, batch.stream().map(ClassificationItem::label).toList()));
         }
         iteration++;
         return losses;
@@ -283,6 +294,7 @@ public final class PaperTrainer {
     void restore(int iteration, long samplerState, long stepState, float previousSegLoss) {
         this.iteration = iteration;
         this.sampler = SplitMix64.fromState(samplerState);
+        prefetch.clear();
         this.stepRng.inner = SplitMix64.fromState(stepState);
         this.previousSegLoss = previousSegLoss;
     }

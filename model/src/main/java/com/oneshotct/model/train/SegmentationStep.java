@@ -12,6 +12,7 @@ import com.oneshotct.model.data.Instance;
 import com.oneshotct.model.data.InstanceMask;
 import com.oneshotct.model.data.Preprocess;
 import com.oneshotct.model.data.SegmentationSample;
+import com.oneshotct.model.nn.Devices;
 import com.oneshotct.model.nn.OneShotNet;
 import com.oneshotct.model.nn.Proposals;
 import com.oneshotct.model.nn.RoiHeadsLoss;
@@ -107,6 +108,8 @@ public final class SegmentationStep {
                 NDList losses = rpnLoss.compute(Proposals.flattenObjectness(rpn.get(0)),
                         Proposals.flattenDeltas(rpn.get(1)), anchorsHere, gt, rng);
                 losses.addAll(roiLoss.compute(ps, net, features, props, gt, labels, masks, rng));
+                // an op that made its result on the host would surface here, not as a slow GPU step
+                Devices.require(manager.getDevice(), "segmentation step", losses.toArray(new NDArray[0]));
                 NDArray total = losses.get(0);
                 for (int i = 1; i < losses.size(); i++) {
                     total = total.add(losses.get(i));

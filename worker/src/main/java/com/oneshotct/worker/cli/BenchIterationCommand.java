@@ -47,8 +47,9 @@ final class BenchIterationCommand implements Callable<Integer> {
             ours.add(IterationBench.run(e.getKey(), e.getValue(), dev, o.warmup, o.iters,
                     BenchOptions.progress(err)));
         }
-        TorchReference.Result ref = o.reference(dev.isGpu() ? "cuda:" + dev.getDeviceId() : "cpu",
-                BenchOptions.progress(err));
+        // torch_reference.py synchronizes and reports peak memory for "cuda" (its current device, 0) only
+        String torchDevice = !dev.isGpu() ? "cpu" : dev.getDeviceId() == 0 ? "cuda" : "cuda:" + dev.getDeviceId();
+        TorchReference.Result ref = o.reference(torchDevice, BenchOptions.progress(err));
         PrintWriter out = spec.commandLine().getOut();
         if (o.json) {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(ours, ref)));

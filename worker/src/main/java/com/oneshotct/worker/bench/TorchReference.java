@@ -16,27 +16,37 @@ import java.util.function.Consumer;
 
 /**
  * Runs {@code shared/bench/torch_reference.py} (PyTorch/torchvision rebuild of the one-shot model, ResNeXt50 at
- * 512x512) with the same threads, and reads its JSON; a measuring stick only, never a dependency.
+ * 512x512) with the same threads, on the CPU or a CUDA device, and reads its JSON; a measuring stick only, never a
+ * dependency.
  */
 public final class TorchReference {
-    /** The reference's figures, or why there are none. */
+    /**
+     * The reference's figures, or why there are none; peak GPU memory is torch.cuda.max_memory_allocated (tensors
+     * only: no cache, no context) in MiB, -1 on the CPU.
+     */
     public record Result(boolean ran, String skipped, String torch, double segStepMs, double clsStepMs,
-            double inferenceMs, double peakRssMiB) {
+            double inferenceMs, double peakRssMiB, double peakGpuAllocatedMiB) {
         public static Result skipped(String why) {
-            return new Result(false, why, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            return new Result(false, why, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
     }
 
     private TorchReference() {}
 
     public static Result run(Path python, Path script, int threads, int warmup, int iters, Consumer<String> progress) {
+        return run(python, script, "cpu", threads, warmup, iters, progress);
+    }
+
+    /** As {@link #run(Path, Path, int, int, int, Consumer)} on {@code device}: {@code cpu} or {@code cuda:N}. */
+    public static Result run(Path python, Path script, String device, int threads, int warmup, int iters,
+            Consumer<String> progress) {
         if (!Files.isRegularFile(script)) {
             return Result.skipped("reference script " + script + " not found");
         }
         if (!Files.isExecutable(python)) {
             return Result.skipped(python + " not found (apt-get install -y python3-torch python3-torchvision)");
         }
-        List<String> cmd = List.of(python.toString(), script.toString(), "--device", "cpu", "--threads",
+        List<String> cmd = List.of(python.toString(), script.toString(), "--device", device, "--threads",
                 String.valueOf(threads), "--iters", String.valueOf(iters), "--warmup", String.valueOf(warmup));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -73,7 +83,8 @@ public final class TorchReference {
             JsonNode out = new ObjectMapper().readTree(lines.get(lines.size() - 1));
             JsonNode t = out.path("timings");
             return new Result(true, null, out.path("torch").asText(), t.path("seg_step_ms").asDouble(),
-                    t.path("cls_step_ms").asDouble(), t.path("inference_ms").asDouble(), peak.get());
+                    t.path("cls_step_ms").asDouble(), t.path("inference_ms").asDouble(), peak.get(),
+                    t.has("peak_mem_gib") ? t.path("peak_mem_gib").asDouble() * 1024 : -1);
         } catch (IOException e) {
             return Result.skipped("reference could not run: " + e.getMessage());
         } catch (InterruptedException e) {

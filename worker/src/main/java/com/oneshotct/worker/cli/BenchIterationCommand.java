@@ -1,5 +1,6 @@
 package com.oneshotct.worker.cli;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code oneshot bench iteration}: the paper's iteration and one-shot inference beside the PyTorch reference. */
@@ -22,6 +24,7 @@ import picocli.CommandLine.Spec;
                 + " memory, for the small configuration and ResNeXt50 at 512x512; then"
                 + " ../shared/bench/torch_reference.py (the same architecture in PyTorch) on the same threads, and"
                 + " the ratios.",
+            "With --device gpu both run on that GPU, and peak GPU memory is reported as well.",
             "Progress goes to stderr, the table (or --json) to stdout."})
 final class BenchIterationCommand implements Callable<Integer> {
     @Spec
@@ -30,15 +33,23 @@ final class BenchIterationCommand implements Callable<Integer> {
     @Mixin
     BenchOptions o;
 
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "cpu, gpu or gpu:N; the reference runs on the same device (default ${DEFAULT-VALUE})")
+    String device;
+
     @Override
     public Integer call() throws Exception {
         o.apply();
+        Device dev = TrainCommand.device(device);
         PrintWriter err = spec.commandLine().getErr();
         List<IterationBench.Result> ours = new ArrayList<>();
         for (var e : o.models().entrySet()) {
-            ours.add(IterationBench.run(e.getKey(), e.getValue(), o.warmup, o.iters, BenchOptions.progress(err)));
+            ours.add(IterationBench.run(e.getKey(), e.getValue(), dev, o.warmup, o.iters,
+                    BenchOptions.progress(err)));
         }
-        TorchReference.Result ref = o.reference(BenchOptions.progress(err));
+        // torch_reference.py synchronizes and reports peak memory for "cuda" (its current device, 0) only
+        String torchDevice = !dev.isGpu() ? "cpu" : dev.getDeviceId() == 0 ? "cuda" : "cuda:" + dev.getDeviceId();
+        TorchReference.Result ref = o.reference(torchDevice, BenchOptions.progress(err));
         PrintWriter out = spec.commandLine().getOut();
         if (o.json) {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(ours, ref)));
@@ -52,19 +63,21 @@ final class BenchIterationCommand implements Callable<Integer> {
     private ObjectNode toJson(List<IterationBench.Result> ours, TorchReference.Result ref) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
-        root.put("threads", o.threads).put("iters", o.iters).put("warmup", o.warmup);
+        root.put("device", device).put("threads", o.threads).put("iters", o.iters).put("warmup", o.warmup);
         ArrayNode list = root.putArray("ours");
         for (IterationBench.Result r : ours) {
             list.addObject().put("config", r.config()).put("backbone", r.backbone()).put("image_size", r.imageSize())
                     .put("parameters", r.parameters()).put("seg_step_ms", r.segStepMs())
                     .put("cls_step_ms", r.clsStepMs()).put("iteration_ms", r.iterationMs())
-                    .put("inference_ms", r.inferenceMs()).put("peak_rss_mib", r.peakRssMiB());
+                    .put("inference_ms", r.inferenceMs()).put("peak_rss_mib", r.peakRssMiB())
+                    .put("peak_gpu_used_mib", r.peakGpuMiB());
         }
         ObjectNode refNode = root.putObject("reference");
         if (ref.ran()) {
             refNode.put("torch", ref.torch()).put("config", "resnext50").put("seg_step_ms", ref.segStepMs())
                     .put("cls_step_ms", ref.clsStepMs()).put("iteration_ms", ref.segStepMs() + ref.clsStepMs())
-                    .put("inference_ms", ref.inferenceMs()).put("peak_rss_mib", ref.peakRssMiB());
+                    .put("inference_ms", ref.inferenceMs()).put("peak_rss_mib", ref.peakRssMiB())
+                    .put("peak_gpu_allocated_mib", ref.peakGpuAllocatedMiB());
             ours.stream().filter(r -> r.config().equals("resnext50")).findFirst().ifPresent(r -> root
                     .putObject("ratios").put("seg_step", r.segStepMs() / ref.segStepMs())
                     .put("cls_step", r.clsStepMs() / ref.clsStepMs())
@@ -77,8 +90,8 @@ final class BenchIterationCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, List<IterationBench.Result> ours, TorchReference.Result ref) {
-        out.printf(Locale.ROOT, "paper iteration and one-shot inference, batch 1, %d threads, mean of %d after %d"
-                + " warm-up%n", o.threads, o.iters, o.warmup);
+        out.printf(Locale.ROOT, "paper iteration and one-shot inference, batch 1, %s, %d threads, mean of %d after %d"
+                + " warm-up%n", device, o.threads, o.iters, o.warmup);
         out.printf(Locale.ROOT, "%-10s %-17s %5s %12s %9s %9s %12s %12s %9s%n", "config", "backbone", "size",
                 "parameters", "seg ms", "cls ms", "iteration ms", "inference ms", "RSS MiB");
         for (IterationBench.Result r : ours) {
@@ -86,9 +99,19 @@ final class BenchIterationCommand implements Callable<Integer> {
                     r.imageSize(), r.parameters(), r.segStepMs(), r.clsStepMs(), r.iterationMs(), r.inferenceMs(),
                     r.peakRssMiB());
         }
+        for (IterationBench.Result r : ours) {
+            if (r.peakGpuMiB() >= 0) {
+                out.printf(Locale.ROOT, "%s: peak GPU memory in use %.0f MiB (cudaMemGetInfo, whole device, cache and"
+                        + " context included)%n", r.config(), r.peakGpuMiB());
+            }
+        }
         if (!ref.ran()) {
             out.println("PyTorch reference skipped: " + ref.skipped());
             return;
+        }
+        if (ref.peakGpuAllocatedMiB() >= 0) {
+            out.printf(Locale.ROOT, "reference: peak GPU memory allocated %.0f MiB (torch.cuda.max_memory_allocated,"
+                    + " tensors only)%n", ref.peakGpuAllocatedMiB());
         }
         out.printf(Locale.ROOT, "%-10s %-17s %5d %12s %9.0f %9.0f %12.0f %12.0f %9.0f%n", "reference",
                 "torch " + ref.torch(), 512, "", ref.segStepMs(), ref.clsStepMs(), ref.segStepMs() + ref.clsStepMs(),

@@ -62,8 +62,13 @@ public final class BenchOptions {
 
     /** Runs the PyTorch reference unless {@code --no-reference}. */
     TorchReference.Result reference(Consumer<String> progress) {
+        return reference("cpu", progress);
+    }
+
+    /** Runs the PyTorch reference on {@code torchDevice} ({@code cpu}, {@code cuda:N}) unless {@code --no-reference}. */
+    TorchReference.Result reference(String torchDevice, Consumer<String> progress) {
         return noReference ? TorchReference.Result.skipped("--no-reference")
-                : TorchReference.run(python, script(), threads, warmup, iters, progress);
+                : TorchReference.run(python, script(), torchDevice, threads, warmup, iters, progress);
     }
 
     /** Progress lines to stderr, flushed at once. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -80,6 +81,13 @@ public final class RunRepository {
     public Optional<String> workflowIdOf(long key) {
         return jdbc.read("reading run " + key, c ->
                 first(c, "SELECT workflow_id FROM runs WHERE id = ?", rs -> rs.getString(1), key));
+    }
+
+    /** The workflow ids of the runs linked to dataset version {@code datasetId}, oldest first. */
+    public List<String> usingDataset(String datasetId) {
+        return jdbc.read("reading the runs of dataset '" + datasetId + "'", c -> Jdbc.list(c,
+                "SELECT workflow_id FROM runs WHERE dataset_id = ? ORDER BY created_at, id", rs -> rs.getString(1),
+                datasetId));
     }
 
     /**

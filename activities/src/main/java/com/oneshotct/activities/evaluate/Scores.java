@@ -58,7 +58,7 @@ public final class Scores {
      * accuracy, weighted_f1, macro_f1, sensitivity_*, ap50, ap75, map, coco_ap, coco_ap50, coco_ap75, and the AP
      * protocol they were scored under: ap_max_detections, ap_score_threshold.
      */
-    static Map<String, Double> headline(EvaluationScores s) {
+    public static Map<String, Double> headline(EvaluationScores s) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("accuracy", s.accuracy());
         m.put("weighted_f1", s.weightedF1());

@@ -77,21 +77,27 @@ public final class DatasetActivitiesImpl implements DatasetActivities {
         } catch (IllegalArgumentException e) {
             throw Failures.badConfig(e.getMessage());
         }
+        String version = request.version();
         try {
             // before any download: a run that does not exist must not fill the cache or the datasets table
-            registry.runs().get(request.workflowId());
+            String linked = registry.runs().get(request.workflowId()).datasetId();
+            if (linked != null) {
+                version = linked; // a retried fetch: the version the run is pinned to, whatever is newest now
+            }
         } catch (NotFoundException e) {
             throw Failures.notFound("cannot fetch dataset '" + name + "' for run '"
                     + request.workflowId() + "': " + e.getMessage());
         }
         FetchedDataset f;
         try {
-            f = cache.fetch(store, name, heartbeat);
+            f = cache.fetch(store, name, version, heartbeat);
+        } catch (IllegalArgumentException e) {
+            throw Failures.badConfig(e.getMessage());
         } catch (BadDatasetException e) {
             throw Failures.badData(e.getMessage());
         } catch (MissingObjectException e) {
             // objects the manifest lists come out as BadDatasetException: only the manifest or bucket gets here
-            String why = e.key() == null ? "the bucket does not exist" : "no " + e.key();
+            String why = e.key() == null ? "the bucket does not exist" : e.getMessage();
             throw Failures.notFound("dataset '" + name + "' not found in bucket '"
                     + e.bucket() + "' at " + store.config().endpoint() + " (" + why + ")");
         }

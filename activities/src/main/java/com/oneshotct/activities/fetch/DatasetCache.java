@@ -1,6 +1,7 @@
 package com.oneshotct.activities.fetch;
 
 import com.oneshotct.activities.store.DatasetName;
+import com.oneshotct.activities.store.DatasetVersions;
 import com.oneshotct.activities.store.MissingObjectException;
 import com.oneshotct.activities.store.ObjectInfo;
 import com.oneshotct.activities.store.ObjectStore;
@@ -91,28 +92,38 @@ public final class DatasetCache {
     }
 
     public FetchedDataset fetch(ObjectStore store, String name) {
-        return fetch(store, name, done -> { });
+        return fetch(store, name, null, done -> { });
+    }
+
+    /** As {@link #fetch(ObjectStore, String, String, LongConsumer)} of the newest version. */
+    public FetchedDataset fetch(ObjectStore store, String name, LongConsumer progress) {
+        return fetch(store, name, null, progress);
     }
 
     /**
-     * Makes dataset {@code name} of {@code store} present and verified in the cache, downloading only the blobs the
-     * cache lacks. {@code progress} hears the count of files done after each one, and that count again as the
-     * content is checked. Throws {@link BadDatasetException} for a bad manifest or object or for unusable content
-     * (see {@link ContentCheck}; the verified blobs stay, the dataset is not published), {@link MissingObjectException}
-     * when the manifest itself (or the bucket) is not there, and the store's other exceptions as they come.
+     * Makes version {@code version} of dataset {@code name} ({@code null}: the newest; else an id or a unique prefix
+     * of one) present and verified in the cache, downloading only the blobs the cache lacks. {@code progress} hears
+     * the count of files done after each one, and that count again as the content is checked. Throws
+     * {@link BadDatasetException} for a bad manifest or object or for unusable content (see {@link ContentCheck};
+     * the verified blobs stay, the dataset is not published), {@link MissingObjectException} when the version (or
+     * the bucket) is not there, and the store's other exceptions as they come.
      */
-    public FetchedDataset fetch(ObjectStore store, String name, LongConsumer progress) {
+    public FetchedDataset fetch(ObjectStore store, String name, String version, LongConsumer progress) {
         DatasetName.check(name);
-        String manifestKey = DatasetName.manifestKey(name);
+        DatasetVersions.Version v = new DatasetVersions(store).resolve(name, version);
         Path manifestFile = tmpPath("manifest-");
         try {
-            ObjectInfo got = store.get(manifestKey, manifestFile);
+            ObjectInfo got = store.get(v.manifestKey(), manifestFile);
             String id = got.sha256();
-            Manifest manifest = parse(manifestFile, name, store.bucket() + "/" + manifestKey);
+            if (!id.equals(v.id())) {
+                throw new BadDatasetException("dataset '" + name + "': object '" + store.bucket() + "/"
+                        + v.manifestKey() + "' has SHA-256 " + id + ", not its version's id " + v.id());
+            }
+            Manifest manifest = parse(manifestFile, name, store.bucket() + "/" + v.manifestKey());
             ReentrantLock lock = LOCKS.computeIfAbsent(root + "|" + id, k -> new ReentrantLock());
             lock.lock();
             try {
-                return fetchLocked(store, name, id, manifest, manifestFile, progress);
+                return fetchLocked(store, v, manifest, manifestFile, progress);
             } finally {
                 lock.unlock();
             }
@@ -121,8 +132,10 @@ public final class DatasetCache {
         }
     }
 
-    private FetchedDataset fetchLocked(ObjectStore store, String name, String id, Manifest manifest,
+    private FetchedDataset fetchLocked(ObjectStore store, DatasetVersions.Version v, Manifest manifest,
                                        Path manifestFile, LongConsumer progress) {
+        String name = v.name();
+        String id = v.id();
         long bytes = manifest.files().stream().mapToLong(Manifest.Entry::size).sum();
         int files = manifest.files().size();
         Path dir = datasetDir(id);
@@ -136,7 +149,7 @@ public final class DatasetCache {
         long downloadedBytes = 0;
         long done = 0;
         for (Manifest.Entry e : manifest.files()) {
-            if (ensureBlob(store, name, DatasetName.prefix(name) + e.path(), e)) {
+            if (ensureBlob(store, name, v.objectKey(e), e)) {
                 downloaded++;
                 downloadedBytes += e.size();
             }

@@ -3,19 +3,20 @@ package com.oneshotct.activities.store;
 import com.oneshotct.model.data.DataException;
 import com.oneshotct.model.data.Manifest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Uploads a local dataset folder to {@code datasets/<name>/} with its {@code manifest.json}.
+ * Uploads a local dataset folder as a new version of dataset {@code name} ({@link DatasetName} gives the layout).
  *
- * <p>Order matters to readers: when the store holds another manifest under the name, it is deleted first, then
- * every file goes up, then the manifest last. A push cut short therefore leaves no manifest, and a fetch says
- * "not found" instead of reading a manifest whose objects are half replaced. Objects already there with the
- * same size and SHA-256 (from their {@code x-amz-meta-sha256}) are skipped, so a repeated push uploads nothing.
- * Objects under the prefix that the manifest does not list are left alone: fetch reads only what it lists.
+ * <p>Nothing a version refers to is ever written again: each file goes to {@code blobs/<sha256>} unless the store
+ * holds it already (the same key is the same bytes), then the version's manifest (its name is its SHA-256, so
+ * the same content pushed again is found and nothing is uploaded), then the {@code latest} pointer, the one object
+ * replaced. A push cut short leaves blobs no manifest lists yet, never a version with missing files, and the
+ * previous newest version stays the newest.
  */
 public final class DatasetPush {
     private final ObjectStore store;
@@ -37,48 +38,41 @@ public final class DatasetPush {
         DatasetName.check(name);
         Manifest manifest = manifestOf(dir, name);
         Path manifestFile = dir.resolve(Manifest.FILE_NAME);
-        byte[] manifestBytes;
-        try {
-            manifestBytes = Files.readAllBytes(manifestFile);
-        } catch (IOException e) {
-            throw new DataException(manifestFile, "cannot read: " + e.getMessage(), e);
-        }
         String id = Manifest.id(manifestFile);
-        String prefix = DatasetName.prefix(name);
-        String manifestKey = DatasetName.manifestKey(name);
         store.ensureBucket();
-
-        Optional<ObjectInfo> old = store.stat(manifestKey);
-        boolean sameManifest = old.isPresent() && id.equals(old.get().sha256())
-                && old.get().size() == manifestBytes.length;
-        if (old.isPresent() && !sameManifest) {
-            store.delete(manifestKey);
-        }
+        DatasetVersions versions = new DatasetVersions(store);
+        Optional<DatasetVersions.Version> previous = versions.newest(name);
+        Optional<DatasetVersions.Version> same = versions.list(name).stream().filter(v -> v.id().equals(id))
+                .findFirst();
         int count = 0;
         long uploadedBytes = 0;
-        long bytes = 0;
-        for (Manifest.Entry e : manifest.files()) {
-            bytes += e.size();
-            String key = prefix + e.path();
-            Optional<ObjectInfo> there = store.stat(key);
-            if (there.isPresent() && there.get().size() == e.size() && e.sha256().equals(there.get().sha256())) {
-                continue;
+        long bytes = manifest.files().stream().mapToLong(Manifest.Entry::size).sum();
+        if (same.isEmpty()) {
+            for (Manifest.Entry e : manifest.files()) {
+                String key = DatasetName.blobKey(name, e.sha256());
+                Optional<ObjectInfo> there = store.stat(key);
+                if (there.isPresent() && there.get().size() == e.size() && e.sha256().equals(there.get().sha256())) {
+                    continue;
+                }
+                Path file = dir.resolve(e.path());
+                ObjectInfo put = store.putNew(key, file);
+                if (!put.sha256().equals(e.sha256()) || put.size() != e.size()) {
+                    // the key was free (no version lists it yet): do not leave other bytes under this hash's name
+                    store.delete(key);
+                    throw new DataException(file, "changed after the manifest was checked (SHA-256 " + put.sha256()
+                            + ", " + put.size() + " bytes; the manifest says " + e.sha256() + ", " + e.size() + ")");
+                }
+                count++;
+                uploadedBytes += e.size();
+                uploaded.accept(put);
             }
-            Path file = dir.resolve(e.path());
-            ObjectInfo put = store.put(key, file);
-            if (!put.sha256().equals(e.sha256()) || put.size() != e.size()) {
-                throw new DataException(file, "changed after the manifest was checked (SHA-256 " + put.sha256()
-                        + ", " + put.size() + " bytes; the manifest says " + e.sha256() + ", " + e.size() + ")");
-            }
-            count++;
-            uploadedBytes += e.size();
-            uploaded.accept(put);
+            store.putNew(DatasetName.versionKey(name, id), manifestFile);
+            store.put(DatasetName.latestKey(name),
+                    versions.afterPush(name, id, System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         }
-        if (!sameManifest) {
-            store.put(manifestKey, manifestBytes);
-        }
-        return new PushSummary(name, id, store.bucket(), prefix, manifest.files().size(), bytes, count,
-                uploadedBytes, !sameManifest);
+        String previousId = previous.map(DatasetVersions.Version::id).orElse(null);
+        return new PushSummary(name, id, store.bucket(), DatasetName.prefix(name), manifest.files().size(), bytes,
+                count, uploadedBytes, same.isEmpty(), previousId);
     }
 
     private static Manifest manifestOf(Path dir, String name) {

@@ -232,6 +232,26 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
+    /** An object of a listing with its last-modified time. */
+    public record Listed(String key, long size, java.time.Instant modified) {}
+
+    /** As {@link #list}, with each object's last-modified time (the order pushes happened in). */
+    public List<Listed> listModified(String prefix) {
+        checkKey(prefix);
+        return call("listing", prefix, () -> {
+            List<Listed> out = new ArrayList<>();
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket()).prefix(prefix)
+                    .recursive(true).build())) {
+                Item item = r.get();
+                if (!item.isDir()) {
+                    out.add(new Listed(item.objectName(), item.size(), item.lastModified().toInstant()));
+                }
+            }
+            out.sort((a, b) -> a.key().compareTo(b.key()));
+            return out;
+        });
+    }
+
     /** Removes an object; removing one that is not there is not an error (S3 semantics). */
     public void delete(String key) {
         checkKey(key);

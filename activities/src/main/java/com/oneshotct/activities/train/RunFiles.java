@@ -34,20 +34,19 @@ public final class RunFiles {
         return store;
     }
 
-    /** The dataset in this worker's cache; a different content id than the run's is non-retryable bad data. */
+    /**
+     * Version {@code expectedId} of the dataset (the one the run's fetch pinned; null: the newest) in this worker's
+     * cache, fetched by its id whatever has been pushed since.
+     */
     public FetchedDataset dataset(String name, String expectedId) {
         FetchedDataset f;
         try {
-            f = cache.fetch(store, name);
+            f = cache.fetch(store, name, expectedId, done -> { });
         } catch (BadDatasetException e) {
             throw Failures.badData(e.getMessage());
         } catch (MissingObjectException e) {
-            throw Failures.notFound("dataset '" + name + "' is gone from the object store ("
+            throw Failures.notFound("dataset '" + name + "' version " + expectedId + " is gone from the object store ("
                     + e.getMessage() + ")");
-        }
-        if (expectedId != null && !expectedId.equals(f.datasetId())) {
-            throw Failures.badData("dataset '" + name + "' changed since the run fetched it:"
-                    + " the run uses content id " + expectedId + ", the store now holds " + f.datasetId());
         }
         return f;
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.oneshotct.activities.store.DatasetPush;
+import com.oneshotct.activities.store.DatasetVersions;
+import com.oneshotct.model.data.Manifest;
 import com.oneshotct.activities.store.ObjectStore;
 import com.oneshotct.activities.store.PushSummary;
 import com.oneshotct.activities.store.S3Fixture;
@@ -118,13 +120,17 @@ class DatasetActivitiesImplTest {
     @Test
     void badDataUnknownDatasetsAndBadNamesAreNonRetryable() throws IOException {
         push("broken");
-        store.put("datasets/broken/notes.txt", "other bytes".getBytes(StandardCharsets.UTF_8));
+        Manifest m = new DatasetVersions(store).manifest(new DatasetVersions(store).resolve("broken", null),
+                tmp.resolve("m"));
+        String notes = m.files().stream().filter(e -> e.path().equals("notes.txt")).findFirst().orElseThrow().sha256();
+        store.put("datasets/broken/blobs/" + notes, "other bytes".getBytes(StandardCharsets.UTF_8));
         String wf = run("broken");
         ApplicationFailure bad = assertThrows(ApplicationFailure.class,
                 () -> activities.fetch(new FetchRequest(wf, "broken"), v -> { }));
         assertEquals(ErrorTypes.BAD_DATA, bad.getType());
         assertTrue(bad.isNonRetryable());
-        assertTrue(bad.getOriginalMessage().contains("'oneshot/datasets/broken/notes.txt'"), bad.getOriginalMessage());
+        assertTrue(bad.getOriginalMessage().contains("'oneshot/datasets/broken/blobs/" + notes + "'"),
+                bad.getOriginalMessage());
         assertNull(registry.runs().get(wf).datasetId(), "nothing linked");
 
         ApplicationFailure none = assertThrows(ApplicationFailure.class,

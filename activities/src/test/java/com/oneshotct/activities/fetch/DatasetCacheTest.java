@@ -98,8 +98,8 @@ class DatasetCacheTest {
     void aCorruptObjectIsNamedAndNeverCachedWhileGoodBlobsStay() throws IOException {
         PushSummary p = pushed("bad", "corrupt me");
         // manifest order is path order: classification/... and notes.txt come before segmentation/test/imgs/b.png
-        String key = "datasets/bad/segmentation/test/imgs/b.png";
         Path good = tmp.resolve("src-bad/segmentation/test/imgs/b.png");
+        String key = "datasets/bad/blobs/" + Manifest.sha256(good);
         Manifest m = Manifest.read(tmp.resolve("src-bad/manifest.json"));
         byte[] other = Files.readAllBytes(good);
         other[other.length / 2] ^= 1; // same size, other bytes
@@ -130,13 +130,15 @@ class DatasetCacheTest {
     @Test
     void aMissingObjectIsBadDataAndAMissingManifestIsNotFound() throws IOException {
         pushed("holes", "holes");
-        store.delete("datasets/holes/notes.txt");
+        String notes = "datasets/holes/blobs/" + Manifest.sha256(tmp.resolve("src-holes/notes.txt"));
+        store.delete(notes);
         BadDatasetException e = assertThrows(BadDatasetException.class, () -> cache.fetch(store, "holes"));
-        assertTrue(e.getMessage().contains("'oneshot/datasets/holes/notes.txt' is listed in the manifest but"
-                + " missing"), e.getMessage());
+        assertTrue(e.getMessage().contains("'oneshot/" + notes + "' is listed in the manifest but missing"),
+                e.getMessage());
 
         MissingObjectException none = assertThrows(MissingObjectException.class, () -> cache.fetch(store, "nope"));
-        assertEquals("datasets/nope/manifest.json", none.key());
+        assertEquals("datasets/nope/latest", none.key());
+        assertTrue(none.getMessage().contains("dataset 'nope' has no version"), none.getMessage());
     }
 
     @Test

@@ -2,7 +2,7 @@ package com.oneshotct.devstack.bench;
 
 import com.oneshotct.activities.fetch.DatasetCache;
 import com.oneshotct.activities.fetch.FetchedDataset;
-import com.oneshotct.activities.store.DatasetName;
+import com.oneshotct.activities.store.DatasetVersions;
 import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.model.data.Manifest;
 import com.oneshotct.model.data.SyntheticCt;
@@ -61,11 +61,12 @@ public final class FetchBench {
         try (BenchStack s = BenchStack.start(data, DATASET, progress)) {
             S3Config c = s.store().config();
             Path manifestFile = s.dir().resolve("manifest.json");
-            s.store().get(DatasetName.manifestKey(DATASET), manifestFile);
+            DatasetVersions.Version version = new DatasetVersions(s.store()).resolve(DATASET, null);
+            s.store().get(version.manifestKey(), manifestFile);
             Manifest manifest = Manifest.read(manifestFile);
             List<String> keys = new ArrayList<>();
-            keys.add(DatasetName.manifestKey(DATASET));
-            manifest.files().forEach(e -> keys.add(DatasetName.prefix(DATASET) + e.path()));
+            keys.add(version.manifestKey());
+            manifest.files().forEach(e -> keys.add(version.objectKey(e)));
             objects = keys.size();
             bytes = Files.size(manifestFile) + manifest.files().stream().mapToLong(Manifest.Entry::size).sum();
             MinioClient client = MinioClient.builder().endpoint(c.endpoint()).credentials(c.accessKey(),

@@ -7,6 +7,8 @@ import com.oneshotct.activities.store.DatasetPush;
 import com.oneshotct.activities.store.ObjectStore;
 import com.oneshotct.activities.store.S3Config;
 import com.oneshotct.devstack.demo.PaperTable;
+import com.oneshotct.devstack.demo.Untrained;
+import com.oneshotct.workflows.pipeline.PipelineInput;
 import com.oneshotct.devstack.stack.EmbeddedStack;
 import com.oneshotct.model.data.SyntheticCt;
 import com.oneshotct.worker.cli.ProgressBar;
@@ -116,7 +118,10 @@ public final class DemoCommand implements Callable<Integer> {
                     ObjectNode input = new ObjectMapper().createObjectNode().put("dataset", dataset)
                             .put("backbone", backbone).put("imageSize", size).put("iterations", iterations)
                             .put("checkpointInterval", Math.max(1, iterations / 3)).put("lr", lr);
-                    say(out, "5/5 run " + id + ": " + input);
+                    say(out, "5/5 scoring the untrained model (iteration 0, the run's seed) on the test split, then"
+                            + " run " + id + ": " + input);
+                    Map<String, Double> untrained = Untrained.scores(PipelineInput.parse(input).train(), data,
+                            "test");
                     WorkflowStub run = client.newUntypedWorkflowStub(TrainingPipeline.WORKFLOW_TYPE,
                             WorkflowOptions.newBuilder().setTaskQueue("oneshot-cpu").setWorkflowId(id).build());
                     run.start(input);
@@ -126,7 +131,7 @@ public final class DemoCommand implements Callable<Integer> {
                             result.iterations(), result.message() == null ? "" : " (" + result.message() + ")");
                     Map<String, Double> test = result.metrics() == null ? null : result.metrics().get("test");
                     if (test != null) {
-                        PaperTable.print(out, test, backbone + " " + size + " px, " + iterations + " it.,");
+                        PaperTable.print(out, untrained, test, "trained, " + iterations + " it.");
                     }
                     out.println();
                     Path report = null;

@@ -28,14 +28,15 @@ import picocli.CommandLine.Spec;
         name = "dataset",
         mixinStandardHelpOptions = true,
         description = "Work with a CT dataset folder (segmentation/ and classification/).",
-        subcommands = {DatasetCommand.Inspect.class, DatasetPushCommand.class})
+        subcommands = {DatasetCommand.Inspect.class, DatasetPushCommand.class, DatasetVersionsCommand.ListVersions.class,
+            DatasetVersionsCommand.Show.class, DatasetVersionsCommand.Remove.class})
 public class DatasetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: dataset inspect DIR [--json]");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: dataset inspect|push|list|show|remove");
     }
 
     /** {@code dataset inspect DIR [--json]}: reads and checks a dataset and lists what it holds. */

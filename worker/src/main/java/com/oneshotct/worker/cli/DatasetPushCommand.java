@@ -61,11 +61,18 @@ public class DatasetPushCommand implements Callable<Integer> {
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(s));
         } else {
-            out.printf("pushed dataset %s to %s/%s%n", s.name(), s.bucket(), s.prefix());
-            out.printf("dataset id  %s%n", s.datasetId());
+            if (s.newVersion()) {
+                out.printf("pushed dataset %s: new version %s (the newest%s)%n", s.name(), s.datasetId(),
+                        s.previousNewest() == null ? ", its first" : "; the one before, " + s.previousNewest()
+                                + ", is kept");
+            } else {
+                out.printf("dataset %s already holds this content as version %s: nothing pushed%n", s.name(),
+                        s.datasetId());
+            }
+            out.printf("store       %s/%s%n", s.bucket(), s.prefix());
             out.printf("files       %d (%d bytes)%n", s.files(), s.bytes());
-            out.printf("uploaded    %d files (%d bytes), manifest %s%n", s.uploadedFiles(), s.uploadedBytes(),
-                    s.manifestUploaded() ? "written" : "unchanged");
+            out.printf("uploaded    %d files (%d bytes); the others were there already%n", s.uploadedFiles(),
+                    s.uploadedBytes());
         }
         out.flush();
         return 0;

@@ -65,33 +65,40 @@ class DatasetPushCommandTest {
     }
 
     @Test
-    void printsTheDatasetIdAndUploadsTheFiles() throws IOException {
+    void printsTheVersionAndUploadsTheFiles() throws IOException {
         assertEquals(0, run(tmp.resolve("ds").toString(), "--name", "tiny"));
         String id = Manifest.id(tmp.resolve("ds/manifest.json"));
         String text = out.toString();
-        assertTrue(text.contains("pushed dataset tiny to push-test/datasets/tiny/"), text);
-        assertTrue(text.contains("dataset id  " + id), text);
+        assertTrue(text.contains("pushed dataset tiny: new version " + id + " (the newest, its first)"), text);
+        assertTrue(text.contains("store       push-test/datasets/tiny/"), text);
         // 2 files: "slice one" 9 bytes + "slice two!" 10 bytes
         assertTrue(text.contains("files       2 (19 bytes)"), text);
-        assertTrue(text.contains("uploaded    2 files (19 bytes), manifest written"), text);
+        assertTrue(text.contains("uploaded    2 files (19 bytes)"), text);
         try (ObjectStore store = new ObjectStore(S3Config.fromEnvironment(env))) {
-            assertEquals(List.of("datasets/tiny/classification/train/0_p1_1_1.png",
-                            "datasets/tiny/classification/train/2_p2_1_1.png", "datasets/tiny/manifest.json"),
-                    store.list("datasets/tiny/").stream().map(ObjectInfo::key).toList());
+            assertEquals(4, store.list("datasets/tiny/").size(), "two blobs, the version, the latest pointer");
+            assertTrue(store.exists("datasets/tiny/versions/" + id + ".json"));
         }
     }
 
     @Test
-    void jsonSummaryOfASecondPushShowsNothingUploaded() throws IOException {
+    void aSecondPushOfOtherContentSaysItIsANewVersionAndKeepsTheFirst() throws IOException {
         assertEquals(0, run(tmp.resolve("ds").toString(), "--name", "tiny"));
+        String first = Manifest.id(tmp.resolve("ds/manifest.json"));
         out.getBuffer().setLength(0);
         assertEquals(0, run(tmp.resolve("ds").toString(), "--name", "tiny", "--json"));
         JsonNode j = new ObjectMapper().readTree(out.toString());
-        assertEquals(Manifest.id(tmp.resolve("ds/manifest.json")), j.get("datasetId").asText());
-        assertEquals(2, j.get("files").asInt());
-        assertEquals(19, j.get("bytes").asLong());
+        assertEquals(first, j.get("datasetId").asText());
         assertEquals(0, j.get("uploadedFiles").asInt());
-        assertFalse(j.get("manifestUploaded").asBoolean());
+        assertFalse(j.get("newVersion").asBoolean(), "the same content again is a no-op");
+
+        Files.writeString(tmp.resolve("ds/classification/train/2_p2_1_1.png"), "slice two, again");
+        Files.delete(tmp.resolve("ds/manifest.json"));
+        out.getBuffer().setLength(0);
+        assertEquals(0, run(tmp.resolve("ds").toString(), "--name", "tiny"));
+        String second = Manifest.id(tmp.resolve("ds/manifest.json"));
+        assertTrue(out.toString().contains("new version " + second + " (the newest; the one before, " + first
+                + ", is kept)"), out.toString());
+        assertTrue(out.toString().contains("uploaded    1 files (16 bytes)"), out.toString());
     }
 
     @Test

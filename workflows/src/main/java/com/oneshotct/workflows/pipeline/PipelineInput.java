@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * every bad field; the training members are checked by {@code TrainConfig} itself, the one validation.
  *
  * @param dataset dataset name in object storage ({@code datasets/<dataset>/})
+ * @param datasetVersion the dataset's version to train on: an id or its first 8 or more characters; empty for the
+ *     newest when the run fetches it (the run is then pinned to that version)
  * @param device {@code cpu}, {@code gpu} or {@code gpu:N}
  * @param cpuQueue task queue of register, fetch, evaluate and registry writes
  * @param gpuQueue task queue of training
@@ -34,7 +36,7 @@ import java.util.regex.Pattern;
  *     fetch and evaluate use it too where it is shorter than their own (see {@link StageOptions})
  * @param train the training configuration: what the training activity receives and the checkpoint records
  */
-public record PipelineInput(String dataset, String device, String cpuQueue, String gpuQueue, List<String> evalSplits,
+public record PipelineInput(String dataset, String datasetVersion, String device, String cpuQueue, String gpuQueue, List<String> evalSplits,
         String modelName, Duration parkTimeout, Duration heartbeatTimeout, TrainConfig train) {
 
     /**
@@ -48,7 +50,7 @@ public record PipelineInput(String dataset, String device, String cpuQueue, Stri
             .optImageSize(128).optIterations(40).optCheckpointInterval(10).optSeed(1).optLr(DEFAULT_LR).build();
 
     /** The run's own fields; every other field is a {@link TrainConfig} member. */
-    private static final List<String> OWN = List.of("dataset", "device", "cpuQueue", "gpuQueue", "evalSplits",
+    private static final List<String> OWN = List.of("datasetVersion", "device", "cpuQueue", "gpuQueue", "evalSplits",
             "modelName", "parkTimeout", "heartbeatTimeout");
     /** Every field the input takes: the dataset, the training members, then the run's other fields. */
     static final Set<String> FIELDS = new LinkedHashSet<>();
@@ -64,6 +66,7 @@ public record PipelineInput(String dataset, String device, String cpuQueue, Stri
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final Pattern VERSION = Pattern.compile("|[0-9a-f]{8,64}");
     private static final Pattern DEVICE = Pattern.compile("cpu|gpu(:[0-9]{1,3})?");
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
     private static final Pattern SPLIT = Pattern.compile("[a-z]+");
@@ -71,7 +74,7 @@ public record PipelineInput(String dataset, String device, String cpuQueue, Stri
 
     /** Every field at its default: what {@code {}} means. */
     public static PipelineInput defaults() {
-        return new PipelineInput("synthetic-demo", "cpu", "oneshot-cpu", "oneshot-gpu", List.of("test"),
+        return new PipelineInput("synthetic-demo", "", "cpu", "oneshot-cpu", "oneshot-gpu", List.of("test"),
                 "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), DEFAULT_TRAIN);
     }
 
@@ -117,6 +120,8 @@ public record PipelineInput(String dataset, String device, String cpuQueue, Stri
         } catch (ConfigException e) {
             r.problems().addAll(e.problems());
         }
+        String datasetVersion = r.text("datasetVersion", d.datasetVersion, VERSION,
+                "empty (the newest) or a version id or its first 8 or more characters (lower-case hex)");
         String device = r.text("device", d.device, DEVICE, "cpu, gpu or gpu:N");
         String cpuQueue = r.text("cpuQueue", d.cpuQueue, QUEUE, "a task queue name matching " + QUEUE);
         String gpuQueue = r.text("gpuQueue", d.gpuQueue, QUEUE, "a task queue name matching " + QUEUE);
@@ -128,7 +133,7 @@ public record PipelineInput(String dataset, String device, String cpuQueue, Stri
         if (!r.problems().isEmpty()) {
             throw new IllegalArgumentException("pipeline input: " + String.join("; ", r.problems()));
         }
-        return new PipelineInput(dataset, device, cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout,
+        return new PipelineInput(dataset, datasetVersion, device, cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout,
                 heartbeatTimeout, train);
     }
 
@@ -140,6 +145,7 @@ public record PipelineInput(String dataset, String device, String cpuQueue, Stri
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("dataset", dataset);
         o.setAll(TrainConfigJson.write(train));
+        o.put("datasetVersion", datasetVersion);
         o.put("device", device);
         o.put("cpuQueue", cpuQueue);
         o.put("gpuQueue", gpuQueue);

@@ -132,7 +132,7 @@ public class TrainingPipelineImpl implements TrainingPipeline {
             return null;
         });
         data = stage(FETCH, () -> counted(StageOptions.FETCH_ATTEMPTS,
-                () -> datasets.fetchDataset(new FetchRequest(id, in.dataset()))));
+                () -> datasets.fetchDataset(new FetchRequest(id, in.dataset(), in.datasetVersion()))));
         Trained trained = stage(TRAIN, this::train);
         checkpoint = trained.checkpoint();
         if (checkpoint == null) {

@@ -31,7 +31,7 @@ class PipelineInputTest {
     @Test
     void emptyObjectNullAndNothingAllMeanEveryDefault() {
         PipelineInput d = PipelineInput.parse(json("{}"));
-        assertEquals(new PipelineInput("synthetic-demo", "cpu", "oneshot-cpu", "oneshot-gpu", List.of("test"),
+        assertEquals(new PipelineInput("synthetic-demo", "", "cpu", "oneshot-cpu", "oneshot-gpu", List.of("test"),
                 "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), TrainConfig.builder().optBackbone("resnet18")
                 .optImageSize(128).optIterations(40).optCheckpointInterval(10).optSeed(1).optLr(1e-4).build()), d,
                 "the paper's training but for the demo-sized fields");
@@ -43,7 +43,7 @@ class PipelineInputTest {
     @Test
     void everyFieldIsReadAndToJsonRoundTrips() {
         String full = """
-                {"dataset": "cncb.v2", "backbone": "resnext50_32x4d", "imageSize": 512, "iterations": 10000000,
+                {"dataset": "cncb.v2", "datasetVersion": "0123abcd", "backbone": "resnext50_32x4d", "imageSize": 512, "iterations": 10000000,
                  "checkpointInterval": 250, "seed": -3, "lr": 1e-5, "device": "gpu:1", "cpuQueue": "cpu-a",
                  "gpuQueue": "gpu-b", "evalSplits": ["val", "test"], "modelName": "OneShot-X",
                  "parkTimeout": "P2D", "heartbeatTimeout": "PT30S", "segWarmup": 40,
@@ -52,7 +52,7 @@ class PipelineInputTest {
                  "anchorSizes": [2, 4, 8, 16, 32, 64, 128], "weightDecay": 0, "beta1": 0.8, "beta2": 0.99,
                  "eps": 1e-6}""";
         PipelineInput in = PipelineInput.parse(json(full));
-        assertEquals(new PipelineInput("cncb.v2", "gpu:1", "cpu-a", "gpu-b", List.of("val", "test"), "OneShot-X",
+        assertEquals(new PipelineInput("cncb.v2", "0123abcd", "gpu:1", "cpu-a", "gpu-b", List.of("val", "test"), "OneShot-X",
                 Duration.ofDays(2), Duration.ofSeconds(30), TrainConfig.builder().optBackbone("resnext50_32x4d")
                         .optImageSize(512).optIterations(10_000_000).optCheckpointInterval(250).optSeed(-3)
                         .optLr(1e-5).optWeightDecay(0).optBetas(0.8, 0.99).optEps(1e-6).optSegWarmup(40)

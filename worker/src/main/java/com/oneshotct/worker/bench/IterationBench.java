@@ -34,7 +34,10 @@ import java.util.function.Consumer;
  * classification from one pass), batch 1, random weights, after warm-up.
  */
 public final class IterationBench {
-    /** Figures of one configuration; peak RSS is the process's high-water mark after it ran. */
+    /**
+     * Figures of one configuration; peak RSS is the process's high-water mark while it ran (reset before it, see
+     * {@link PeakMemory#resetSelf()}; where the kernel does not allow that, the mark of everything run before too).
+     */
     public record Result(String config, String backbone, int imageSize, long parameters, double segStepMs,
             double clsStepMs, double inferenceMs, double peakRssMiB) {
         public double iterationMs() {
@@ -59,6 +62,7 @@ public final class IterationBench {
             ClassificationItem cls = ClassificationReader.read(dir.resolve("classification")).get(0);
             GreyImage clsImage = cls.load();
             Engine.getInstance().setRandomSeed(0);
+            PeakMemory.resetSelf();
             try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
                 OneShotNet net = new OneShotNet(config);
                 net.initialize(manager);

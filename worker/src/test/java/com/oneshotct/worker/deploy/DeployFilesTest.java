@@ -138,6 +138,9 @@ class DeployFilesTest {
         assertFalse(users.get(users.size() - 1).equals("root") || users.get(users.size() - 1).equals("0"));
         assertTrue(docker.contains("oneshot-worker-all.jar"), "copies the shaded jar the build makes");
         assertTrue(docker.contains("-Dai.djl.offline=true"));
+        // the memory settings of docs/benchmarks.md, as the ./oneshot launcher sets them
+        assertTrue(docker.contains("ENV MALLOC_MMAP_THRESHOLD_=1048576"), "malloc returns freed tensors");
+        assertTrue(docker.contains("\"-XX:+UseSerialGC\", \"-Xmn32m\""), "a small heap");
         assertTrue(docker.matches("(?s).*FROM [^\\n]+ AS build.*FROM [^\\n]+.*"), "multi-stage");
     }
 

@@ -27,7 +27,7 @@ public final class Backbone extends NetBlock {
 
     /** Feature map (N, 256, H/32, W/32) of standardised images (N, 3, H, W). */
     public NDArray apply(ParameterStore ps, NDArray images, boolean training) {
-        return fpn.apply(ps, body.apply(ps, images, training), training);
+        return scoped(images, x -> fpn.apply(ps, body.apply(ps, x, training), training));
     }
 
     @Override

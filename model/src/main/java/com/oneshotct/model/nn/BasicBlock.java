@@ -34,12 +34,13 @@ public final class BasicBlock extends NetBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        NDArray y = Activation.relu(bn1.apply(ps, conv1.apply(ps, x, training), training));
-        y = bn2.apply(ps, conv2.apply(ps, y, training), training);
-        NDArray shortcut = downsample == null ? x
-                : downsample.forward(ps, new NDList(x), training, params).singletonOrThrow();
-        return new NDList(Activation.relu(y.add(shortcut)));
+        return new NDList(scoped(inputs.singletonOrThrow(), x -> {
+            NDArray y = Activation.relu(bn1.apply(ps, conv1.apply(ps, x, training), training));
+            y = bn2.apply(ps, conv2.apply(ps, y, training), training);
+            NDArray shortcut = downsample == null ? x
+                    : downsample.forward(ps, new NDList(x), training, params).singletonOrThrow();
+            return Activation.relu(y.add(shortcut));
+        }));
     }
 
     @Override

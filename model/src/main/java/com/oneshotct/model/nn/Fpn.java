@@ -24,7 +24,7 @@ public final class Fpn extends NetBlock {
     }
 
     public NDArray apply(ParameterStore ps, NDArray c5, boolean training) {
-        return layer.apply(ps, inner.apply(ps, c5, training), training);
+        return scoped(c5, x -> layer.apply(ps, inner.apply(ps, x, training), training));
     }
 
     @Override

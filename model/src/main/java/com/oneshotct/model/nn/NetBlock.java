@@ -1,5 +1,6 @@
 package com.oneshotct.model.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -8,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
+import java.util.function.UnaryOperator;
 
 /**
  * Base of the network's blocks. Every parameter's shape is fixed at construction (from the configuration, as in
@@ -34,6 +36,25 @@ public abstract class NetBlock extends AbstractBlock {
         boolean grad = type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR;
         return addParameter(Parameter.builder().setName(name).setType(type).optShape(shape).optInitializer(init)
                 .optRequiresGrad(grad).build());
+    }
+
+    /**
+     * Runs {@code body} on {@code x} in a sub-manager of x's manager and keeps only what it returns (attached to x's
+     * manager): the block's intermediate arrays are freed as soon as it is done, as PyTorch frees a module's
+     * temporaries when they go out of scope. Under a gradient collector libtorch's graph still holds the tensors
+     * backward needs, and frees each as backward passes it; without this every activation of the pass stayed alive
+     * until the caller's manager closed, through backward, doubling the step's peak memory.
+     */
+    protected static NDArray scoped(NDArray x, UnaryOperator<NDArray> body) {
+        NDManager owner = x.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray y = body.apply(x);
+            if (y != x) {
+                y.attach(owner);
+            }
+            return y;
+        }
     }
 
     static IllegalArgumentException badInput(Block block, Shape expected, Shape got) {

@@ -52,13 +52,19 @@ public final class ResNetBody extends NetBlock {
 
     /** C5 of images (N, 3, H, W). */
     public NDArray apply(ParameterStore ps, NDArray images, boolean training) {
-        NDArray x = Activation.relu(bn1.apply(ps, conv1.apply(ps, images, training), training));
-        x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
-        NDList y = new NDList(x);
+        // each block frees its intermediates on return (see NetBlock#scoped), and its result once the next block
+        // has read it (a graph that needs it for backward keeps it)
+        NDArray x = scoped(images, in -> Pool.maxPool2d(
+                Activation.relu(bn1.apply(ps, conv1.apply(ps, in, training), training)),
+                new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false));
         for (Seq layer : layers) {
-            y = layer.forward(ps, y, training, null);
+            for (int i = 0; i < layer.size(); i++) {
+                NDArray next = layer.get(i).forward(ps, new NDList(x), training).singletonOrThrow();
+                x.close();
+                x = next;
+            }
         }
-        return y.singletonOrThrow();
+        return x;
     }
 
     @Override

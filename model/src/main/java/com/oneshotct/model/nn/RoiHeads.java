@@ -75,7 +75,7 @@ public final class RoiHeads extends NetBlock {
 
     /** Mask logits (K, C, 28, 28) of RoIs pooled 14x14, (K, 256, 14, 14). */
     public NDArray mask(ParameterStore ps, NDArray pooled14, boolean training) {
-        return maskPredictor.apply(ps, maskHead.apply(ps, pooled14, training), training);
+        return scoped(pooled14, x -> maskPredictor.apply(ps, maskHead.apply(ps, x, training), training));
     }
 
     /** s2 (class logits (K, C), box regression (K, 4C)) of RoIs pooled 7x7, (K, 256, 7, 7). */
@@ -85,7 +85,7 @@ public final class RoiHeads extends NetBlock {
 
     /** s2 RoI mask features (K, 256, 28, 28) of RoIs pooled 14x14, (K, 256, 14, 14). */
     public NDArray maskFeaturesS2(ParameterStore ps, NDArray pooled14, boolean training) {
-        return maskPredictorS2.apply(ps, maskHeadS2.apply(ps, pooled14, training), training);
+        return scoped(pooled14, x -> maskPredictorS2.apply(ps, maskHeadS2.apply(ps, x, training), training));
     }
 
     /**

@@ -38,9 +38,10 @@ import java.util.function.Consumer;
  */
 public final class IterationBench {
     /**
-     * Figures of one configuration; peak RSS is the process's high-water mark after it ran; peak GPU memory is the
-     * most in use on the device (cudaMemGetInfo, read after each phase: libtorch's cached blocks and the CUDA context
-     * included), -1 on the CPU.
+     * Figures of one configuration; peak RSS is the process's high-water mark while it ran (reset before it, see
+     * {@link PeakMemory#resetSelf()}; where the kernel does not allow that, the mark of everything run before too);
+     * peak GPU memory is the most in use on the device (cudaMemGetInfo, read after each phase: libtorch's cached
+     * blocks and the CUDA context included), -1 on the CPU.
      */
     public record Result(String config, String backbone, int imageSize, String device, long parameters,
             double segStepMs, double clsStepMs, double inferenceMs, double peakRssMiB, double peakGpuMiB) {
@@ -67,6 +68,7 @@ public final class IterationBench {
             ClassificationItem cls = ClassificationReader.read(dir.resolve("classification")).get(0);
             GreyImage clsImage = cls.load();
             Engine.getInstance().setRandomSeed(0);
+            PeakMemory.resetSelf();
             try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
                 OneShotNet net = new OneShotNet(config);
                 net.initialize(manager);

@@ -14,6 +14,20 @@ import java.nio.file.Path;
 final class PeakMemory {
     private PeakMemory() {}
 
+    /**
+     * Starts this process's high-water mark again from its current RSS (Linux 4.0+: {@code 5} to
+     * {@code /proc/self/clear_refs}), so that a configuration's peak is its own, not that of one run before it in
+     * the same process; false where the kernel does not allow it.
+     */
+    static boolean resetSelf() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     static double ofSelf() {
         return of(Path.of("/proc/self/status"));
     }

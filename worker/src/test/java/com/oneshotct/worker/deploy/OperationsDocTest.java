@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class OperationsDocTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final String NAME = "(?:ONESHOT|TEMPORAL|ONEDNN)_[A-Z0-9_]+";
+    private static final String NAME = "(?:ONESHOT|TEMPORAL|ONEDNN|MALLOC)_[A-Z0-9_]+";
     private static final Pattern LITERAL = Pattern.compile("\"(" + NAME + ")\"");
     private static final Pattern GETENV = Pattern.compile("System\\.getenv\\(\"([A-Za-z_][A-Za-z0-9_]*)\"\\)");
     private static final Pattern EXPANSION = Pattern.compile("\\$\\{?(" + NAME + ")");

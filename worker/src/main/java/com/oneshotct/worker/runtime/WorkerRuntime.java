@@ -70,6 +70,10 @@ public final class WorkerRuntime implements AutoCloseable {
     /** As {@link #start(Map, Options)}, with Temporal worker interceptors (e.g. a benchmark's observer). */
     public static WorkerRuntime start(Map<String, String> env, Options o, List<WorkerInterceptor> interceptors) {
         boolean migrate = flag(env, MIGRATE_VAR, true);
+        // load the pipeline input's classes (Jackson, the config) here, not in the first workflow task, where a cold
+        // JVM on a busy machine can hold the workflow thread past the SDK's 1 s deadlock detector
+        com.oneshotct.workflows.pipeline.PipelineInput.parse(
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()).toJson();
         Database db = Database.open(DbConfig.fromEnvironment(env));
         ObjectStore store = null;
         WorkflowServiceStubs stubs = null;

@@ -42,6 +42,9 @@ class ReplayTest {
         assertEquals(1, events.stream().filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes).count());
         assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, events.get(events.size() - 1).getEventType());
 
+        // as a worker does at start: the input's first parse loads Jackson and the config classes, which on a busy
+        // machine can hold the workflow thread past the SDK's 1 s deadlock detector
+        PipelineInput.parse(null).toJson();
         WorkflowReplayer.replayWorkflowExecution(history, TrainingPipelineImpl.class);
     }
 

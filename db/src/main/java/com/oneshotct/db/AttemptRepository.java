@@ -15,9 +15,19 @@ import static com.oneshotct.db.Jdbc.update;
 
 /**
  * Stage attempts, append-only: an attempt is recorded when it starts and closed once when it ends. Both writes
- * are idempotent, so an activity that retries its own bookkeeping leaves one row per attempt.
+ * are idempotent, so an activity that retries its own bookkeeping leaves one row per attempt. An attempt nobody
+ * closed (its worker was killed, cut off or stalled) is closed as {@link Outcome#LOST} when a later attempt of its
+ * stage starts ({@link #SUPERSEDED}), when its run ends ({@link #closeOpen}, {@link #RUN_ENDED}) or when its run is
+ * marked lost ({@link #WORKFLOW_LOST}); the error class says which, the message says why.
  */
 public final class AttemptRepository {
+
+    /** Error class of an attempt closed as lost because a later attempt of its stage started. */
+    public static final String SUPERSEDED = "superseded";
+    /** Error class of an attempt closed as lost because its run ended while it was open. */
+    public static final String RUN_ENDED = "run_ended";
+    /** Error class of an attempt closed as lost because its run's workflow is gone from Temporal. */
+    public static final String WORKFLOW_LOST = "workflow_lost";
 
     /** Stage order for sorting, spelled from the enum so the two cannot drift apart. */
     static final String STAGE_ORDER = "array_position(ARRAY["
@@ -37,7 +47,9 @@ public final class AttemptRepository {
             update(c, "INSERT INTO stage_attempts (run_id, stage, attempt, worker_identity, task_queue, started_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, stage, attempt) DO NOTHING",
                     run, s.stage(), s.attempt(), s.workerIdentity(), s.taskQueue(), s.startedAt());
-            return find(c, s.workflowId(), s.stage(), s.attempt());
+            StageAttempt a = find(c, s.workflowId(), s.stage(), s.attempt());
+            closeSuperseded(c, run, a);
+            return a;
         });
     }
 
@@ -69,7 +81,9 @@ public final class AttemptRepository {
                             + " SELECT ?, ?, coalesce(max(attempt), 0) + 1, ?, ?, ?, ?, ? FROM stage_attempts"
                             + " WHERE run_id = ? AND stage = ?",
                     run, stage, activityId, temporalAttempt, workerIdentity, taskQueue, startedAt, run, stage);
-            return byActivity(c, run, stage, activityId, temporalAttempt).orElseThrow();
+            StageAttempt a = byActivity(c, run, stage, activityId, temporalAttempt).orElseThrow();
+            closeSuperseded(c, run, a);
+            return a;
         });
     }
 
@@ -118,6 +132,51 @@ public final class AttemptRepository {
             }
             return a;
         });
+    }
+
+    /**
+     * Closes, as lost ({@link #RUN_ENDED}), every attempt of a run that is still open, but {@code keep} (the caller's
+     * own attempt, or null): called when the run ends, when no attempt of it can still be running. Returns how many
+     * it closed; a repeat closes none.
+     */
+    public int closeOpen(String workflowId, StageAttempt keep) {
+        return jdbc.tx("closing the open attempts of run '" + workflowId + "'", c -> {
+            long run = Jdbc.runKey(c, workflowId);
+            String status = first(c, "SELECT status FROM runs WHERE id = ?", rs -> rs.getString(1), run)
+                    .orElseThrow();
+            return closeOpen(c, run, RUN_ENDED, "the run ended (" + status + ") while this attempt was open:"
+                    + " nothing was left to close it; its worker ", " is gone (killed, cut off or stalled)", keep);
+        });
+    }
+
+    /**
+     * Closes the run's open attempts but {@code keep} as lost with {@code reasonClass}; the message is
+     * {@code before} + the attempt's worker + {@code after}.
+     */
+    static int closeOpen(Connection c, long run, String reasonClass, String before, String after, StageAttempt keep)
+            throws SQLException {
+        String close = "UPDATE stage_attempts SET outcome = ?, ended_at = greatest(started_at, now()),"
+                + " error_class = ?, error_message = ? || worker_identity || ? WHERE run_id = ? AND ended_at IS NULL";
+        if (keep == null) {
+            return update(c, close, Outcome.LOST, reasonClass, before, after, run);
+        }
+        return update(c, close + " AND NOT (stage = ? AND attempt = ?)", Outcome.LOST, reasonClass, before, after,
+                run, keep.stage(), keep.attempt());
+    }
+
+    /**
+     * A new attempt of a stage means Temporal gave up on every earlier one: one still open was timed out (no
+     * heartbeat, or no completion within the stage's timeout) while nobody closed it. It ends when its successor
+     * started.
+     */
+    private static void closeSuperseded(Connection c, long run, StageAttempt successor) throws SQLException {
+        update(c, "UPDATE stage_attempts SET outcome = ?, ended_at = greatest(started_at, ?), error_class = ?,"
+                        + " error_message = ? || worker_identity || ?"
+                        + " WHERE run_id = ? AND stage = ? AND attempt < ? AND ended_at IS NULL",
+                Outcome.LOST, successor.startedAt(), SUPERSEDED,
+                "attempt " + successor.attempt() + " of this stage started while this one was open: Temporal timed"
+                        + " it out (no heartbeat or no completion within the stage's timeout); its worker ",
+                " died, was cut off or stalled", run, successor.stage(), successor.attempt());
     }
 
     /** Every attempt of a run, in stage order and attempt order. */

@@ -21,7 +21,7 @@ public final class AuditQueries {
             + " s.dataset_id, s.code_version, s.config_hash, s.created_at, s.started_at, s.ended_at, s.duration_s,"
             + " s.error, s.current_stage, s.attempts, s.failed_attempts, s.last_iteration, s.last_epoch,"
             + " s.checkpoints, s.latest_checkpoint_iteration, s.latest_checkpoint_key, s.evaluations,"
-            + " s.best_accuracy, s.best_weighted_f1, s.best_macro_f1, s.best_map, s.best_coco_ap";
+            + " s.best_accuracy, s.best_weighted_f1, s.best_macro_f1, s.best_map, s.best_coco_ap, s.lost_attempts";
 
     private final Jdbc jdbc;
 
@@ -137,6 +137,6 @@ public final class AuditQueries {
                 rs.getString("latest_checkpoint_key"), rs.getInt("evaluations"),
                 nullableDouble(rs, "best_accuracy"), nullableDouble(rs, "best_weighted_f1"),
                 nullableDouble(rs, "best_macro_f1"), nullableDouble(rs, "best_map"),
-                nullableDouble(rs, "best_coco_ap"));
+                nullableDouble(rs, "best_coco_ap"), rs.getInt("lost_attempts"));
     }
 }

@@ -125,6 +125,37 @@ public final class RunRepository {
         });
     }
 
+    /** Every run that has not ended (registered, running or waiting), oldest first. */
+    public List<Run> unended() {
+        return jdbc.read("reading the runs that have not ended", c -> Jdbc.list(c, "SELECT " + Rows.RUN_COLUMNS
+                        + " FROM runs r WHERE r.status IN (?, ?, ?) ORDER BY r.created_at, r.id", Rows::run,
+                RunStatus.REGISTERED, RunStatus.RUNNING, RunStatus.WAITING));
+    }
+
+    /**
+     * Ends a run that has not ended as {@link RunStatus#LOST} with {@code reason} (its workflow is gone from
+     * Temporal, so nothing else will end it), closing its open attempts as lost ({@link
+     * AttemptRepository#WORKFLOW_LOST}) in the same transaction. A run that ended meanwhile is left as it is:
+     * empty then.
+     */
+    public Optional<Run> markLost(String workflowId, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a lost run needs the reason");
+        }
+        return jdbc.tx("marking run '" + workflowId + "' lost", c -> {
+            long run = Jdbc.runKey(c, workflowId);
+            int n = update(c, "UPDATE runs SET status = ?, error = ?, started_at = coalesce(started_at, now()),"
+                            + " ended_at = now(), updated_at = now() WHERE id = ? AND status IN (?, ?, ?)",
+                    RunStatus.LOST, reason, run, RunStatus.REGISTERED, RunStatus.RUNNING, RunStatus.WAITING);
+            if (n == 0) {
+                return Optional.<Run>empty();
+            }
+            AttemptRepository.closeOpen(c, run, AttemptRepository.WORKFLOW_LOST, "the run was marked lost ("
+                    + reason + ") while this attempt was open; its worker ", " can no longer report", null);
+            return Optional.of(find(c, workflowId));
+        });
+    }
+
     static Run find(Connection c, String workflowId) throws SQLException {
         return first(c, "SELECT " + Rows.RUN_COLUMNS + " FROM runs r WHERE r.workflow_id = ?", Rows::run,
                 workflowId).orElseThrow(() -> new NotFoundException("run", workflowId));

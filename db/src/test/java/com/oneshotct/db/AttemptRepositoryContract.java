@@ -44,8 +44,14 @@ abstract class AttemptRepositoryContract extends DbContract {
         // after retryStage the activity is scheduled anew (activity "11") and Temporal counts from 1 again
         StageAttempt third = attempts.begin("wf-c", Stage.TRAIN, "11", 1, "gpu-1", "oneshot-gpu", at(20));
         assertEquals(3, third.attempt());
-        // the same execution reported twice (a retried bookkeeping call) is the row first written
-        assertEquals(first, attempts.begin("wf-c", Stage.TRAIN, "5", 1, "someone-else", "q", at(99)));
+        // the same execution reported twice (a retried bookkeeping call) is the row first written, which its
+        // successor closed as lost
+        StageAttempt again = attempts.begin("wf-c", Stage.TRAIN, "5", 1, "someone-else", "q", at(99));
+        assertEquals(first.attempt(), again.attempt());
+        assertEquals(first.workerIdentity(), again.workerIdentity());
+        assertEquals(first.startedAt(), again.startedAt());
+        assertEquals(Outcome.LOST, again.outcome());
+        assertEquals(AttemptRepository.SUPERSEDED, again.errorClass());
         // another stage keeps its own count
         assertEquals(1, attempts.begin("wf-c", Stage.EVALUATE, "5", 1, "cpu-1", "oneshot-cpu", at(30)).attempt());
 

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Audit queries over four runs: alpha (resnext50, succeeded, a retried fetch, champion), beta (resnet50,
- * succeeded), then, after {@link #mark}, gamma (failed twice in training) and delta (still training).
+ * succeeded), then, after {@link #mark}, gamma (failed twice in training, then lost its worker) and delta (still
+ * training).
  */
 abstract class AuditQueriesContract extends DbContract {
 
@@ -92,7 +93,10 @@ abstract class AuditQueriesContract extends DbContract {
             attempts.finish("wf-gamma", Stage.TRAIN, a,
                     AttemptEnd.failed(at(250 + a), "ai.djl.engine.EngineException", "CUDA out of memory"));
         }
+        // a third attempt whose worker was killed: nothing closed it before the run ended
+        attempts.start(new AttemptStart("wf-gamma", Stage.TRAIN, 3, "gpu-3", "oneshot-gpu", at(260)));
         runs.updateStatus("wf-gamma", RunStatus.FAILED, "train exhausted its retries");
+        attempts.closeOpen("wf-gamma", null);
 
         runs.register(Fixtures.run("wf-delta", "resnext50", "cncb-b"));
         runs.updateStatus("wf-delta", RunStatus.RUNNING, null);
@@ -206,7 +210,7 @@ abstract class AuditQueriesContract extends DbContract {
     void stageHistoryViewMarksTheLastAttempt() throws SQLException {
         List<String> rows = query("SELECT stage, attempt, outcome, is_last_attempt, stage_order FROM stage_history"
                 + " WHERE workflow_id = 'wf-gamma' ORDER BY attempt");
-        assertEquals(List.of("train|1|failed|f|3", "train|2|failed|t|3"), rows);
+        assertEquals(List.of("train|1|failed|f|3", "train|2|failed|f|3", "train|3|lost|t|3"), rows);
         assertEquals(List.of("train|running"), query("SELECT stage, outcome FROM stage_history"
                 + " WHERE workflow_id = 'wf-delta'"));
     }
@@ -227,7 +231,7 @@ abstract class AuditQueriesContract extends DbContract {
         List<String> failures = query(queries.get(0));
         assertEquals(Set.of("wf-alpha", "wf-gamma"), Set.copyOf(failures.stream().map(r -> r.split("\\|")[0])
                 .toList()));
-        assertEquals(3, failures.size(), "alpha's first fetch and gamma's two training attempts");
+        assertEquals(4, failures.size(), "alpha's first fetch, gamma's two failed and one lost training attempts");
         List<String> best = query(queries.get(1));
         assertEquals(2, best.size());
         assertTrue(best.get(0).startsWith("resnet50|wf-beta|"), best.get(0));

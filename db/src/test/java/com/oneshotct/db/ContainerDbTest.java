@@ -68,4 +68,12 @@ class ContainerDbTest {
             return ContainerDbTest.server();
         }
     }
+
+    @Nested
+    class Lost extends LostAttemptsContract {
+        @Override
+        protected DbConfig server() {
+            return ContainerDbTest.server();
+        }
+    }
 }

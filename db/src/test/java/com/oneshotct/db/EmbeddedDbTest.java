@@ -62,4 +62,12 @@ class EmbeddedDbTest {
             return EmbeddedDbTest.server();
         }
     }
+
+    @Nested
+    class Lost extends LostAttemptsContract {
+        @Override
+        protected DbConfig server() {
+            return EmbeddedDbTest.server();
+        }
+    }
 }

@@ -85,7 +85,19 @@ public final class EmbeddedPostgresSupport {
 
     /** The configuration that reaches {@code database} on {@code pg}: user {@code postgres}, which it trusts. */
     public static <T> T config(EmbeddedPostgres pg, String database, ConfigFactory<T> config) {
-        return config.create("jdbc:postgresql://localhost:" + pg.getPort() + "/" + database, "postgres", null);
+        return config(pg, database, null, config);
+    }
+
+    /** As {@link #config(EmbeddedPostgres, String, ConfigFactory)}, logging in with {@code password}. */
+    public static <T> T config(EmbeddedPostgres pg, String database, String password, ConfigFactory<T> config) {
+        return config.create("jdbc:postgresql://localhost:" + pg.getPort() + "/" + database, "postgres", password);
+    }
+
+    /**
+     * As {@link #startPersistent(Path, int)}, but the server takes password logins only: see {@link SecuredPostgres}.
+     */
+    public static EmbeddedPostgres startSecured(Path dataDirectory, int port, String password) {
+        return SecuredPostgres.start(dataDirectory, port, password);
     }
 
     private static synchronized EmbeddedPostgres sharedServer() {

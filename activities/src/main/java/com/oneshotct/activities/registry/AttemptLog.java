@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Records a stage body as one attempt in the registry: begun before the body runs, closed after it as succeeded,
  * failed (with the error's type and message) or cancelled. An attempt whose process dies, or that Temporal times
- * out while its body still runs, stays open (ended_at NULL): nobody is left to close it, and that is what the
- * history should show.
+ * out while its body still runs, has nobody left to close it: the registry closes it as {@code lost} when the next
+ * attempt of its stage begins or when its run ends (see {@link com.oneshotct.db.AttemptRepository}).
  */
 public final class AttemptLog {
 

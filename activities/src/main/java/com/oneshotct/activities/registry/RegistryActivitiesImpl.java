@@ -69,6 +69,10 @@ public final class RegistryActivitiesImpl implements RegistryActivities {
     public void setRunStatus(String workflowId, String status, String error) {
         RunStatus s = status(status);
         registry(() -> registry.runs().updateStatus(required(workflowId, "workflowId"), s, error));
+        if (s.terminal()) {
+            // the run is over, so no attempt of it still runs: one left open lost its worker (killed, cut off)
+            registry(() -> registry.attempts().closeOpen(workflowId, null));
+        }
     }
 
     @Override
@@ -86,7 +90,7 @@ public final class RegistryActivitiesImpl implements RegistryActivities {
         String workflowId = required(request.workflowId(), "workflowId");
         String modelName = required(request.modelName(), "modelName");
         CheckpointRef ref = request.checkpoint();
-        return attempts.run(Stage.REGISTER_METRICS, () -> {
+        return attempts.runNumbered(Stage.REGISTER_METRICS, self -> {
             Checkpoint k = registry(() -> registry.training().checkpoint(ref.id()));
             if (!k.workflowId().equals(workflowId)) {
                 throw badConfig("checkpoint " + k.id() + " belongs to run '" + k.workflowId() + "', not to run '"
@@ -103,6 +107,8 @@ public final class RegistryActivitiesImpl implements RegistryActivities {
             }
             ModelVersion v = registry(() -> registry.models().promote(modelName, k.id(), LATEST_ALIAS));
             registry(() -> registry.runs().updateStatus(workflowId, RunStatus.SUCCEEDED, null));
+            // the run has ended: every attempt but this one that is still open lost its worker
+            registry(() -> registry.attempts().closeOpen(workflowId, self));
             return new RegisterMetricsResult(v.name(), v.version());
         });
     }

@@ -355,8 +355,7 @@ public final class ObjectStore implements AutoCloseable {
                                 : "no object " + where(key), e);
             }
             if (DENIED.contains(code)) {
-                throw new StoreAccessException(msg + "; check " + S3Config.ACCESS_KEY_VAR + " and "
-                        + S3Config.SECRET_KEY_VAR, e);
+                throw StoreAccessException.refused(code, config.endpoint(), msg, e);
             }
             int status = e.response() == null ? 0 : e.response().code();
             if (status >= 500 || code.equals("SlowDown") || code.equals("RequestTimeout")) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.oneshotct.db.NewCheckpoint;
+import com.oneshotct.db.AttemptRepository;
 import com.oneshotct.db.Outcome;
 import com.oneshotct.db.Registry;
 import com.oneshotct.db.Run;
@@ -27,6 +28,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,7 +151,7 @@ class RegistryActivitiesImplTest {
         assertEquals(ErrorTypes.BAD_CONFIG, unknownStatus.getType());
         assertTrue(unknownStatus.isNonRetryable());
         assertEquals("unknown run status 'paused': expected one of registered, running, waiting, succeeded,"
-                + " failed, aborted", unknownStatus.getOriginalMessage());
+                + " failed, aborted, lost", unknownStatus.getOriginalMessage());
 
         ApplicationFailure failedWithoutReason = failure(() -> activities.setRunStatus(RUN, "failed", null));
         assertEquals(ErrorTypes.BAD_CONFIG, failedWithoutReason.getType());
@@ -178,6 +180,8 @@ class RegistryActivitiesImplTest {
         activities.setRunStatus(RUN, "running", null);
         long id = registry.training().recordAndAdvance(checkpoint(40, 1)).offered().id();
         CheckpointRef ref = new CheckpointRef(id, key(40, 1), 40);
+        // an evaluation whose worker was killed: nothing closed its attempt
+        registry.attempts().begin(RUN, Stage.EVALUATE, "ev", 1, "cpu-killed", "oneshot-cpu", Instant.now());
 
         RegisterMetricsResult first = activities.registerMetrics(new RegisterMetricsRequest(RUN, ref, "oneshot-ct"));
         assertEquals(new RegisterMetricsResult("oneshot-ct", 1), first);
@@ -190,7 +194,26 @@ class RegistryActivitiesImplTest {
         assertEquals(1, registry.models().versions("oneshot-ct").size());
         assertEquals(done, registry.runs().get(RUN));
         assertEquals(List.of(Outcome.SUCCEEDED, Outcome.SUCCEEDED),
-                attempts(Stage.REGISTER_METRICS).stream().map(StageAttempt::outcome).toList());
+                attempts(Stage.REGISTER_METRICS).stream().map(StageAttempt::outcome).toList(),
+                "the run ended from within register_metrics' attempt, which stays its own to close");
+        StageAttempt killed = attempts(Stage.EVALUATE).get(0);
+        assertEquals(Outcome.LOST, killed.outcome(), "the run's end closed the attempt its worker left open");
+        assertEquals(AttemptRepository.RUN_ENDED, killed.errorClass());
+        assertTrue(killed.errorMessage().contains("cpu-killed"), killed.errorMessage());
+    }
+
+    @Test
+    void aRunEndingByStatusClosesTheAttemptsItsWorkersLeftOpen() {
+        activities.registerRun(request(REQUEST));
+        activities.setRunStatus(RUN, "running", null);
+        registry.attempts().begin(RUN, Stage.FETCH_DATASET, "f", 1, "cpu-killed", "oneshot-cpu", Instant.now());
+        activities.setRunStatus(RUN, "waiting", "fetch_dataset: gone");
+        assertTrue(attempts(Stage.FETCH_DATASET).get(0).running(), "a waiting run has not ended");
+        activities.setRunStatus(RUN, "aborted", "aborted by request");
+        StageAttempt fetch = attempts(Stage.FETCH_DATASET).get(0);
+        assertEquals(Outcome.LOST, fetch.outcome());
+        assertTrue(fetch.errorMessage().startsWith("the run ended (aborted) while this attempt was open"),
+                fetch.errorMessage());
     }
 
     @Test

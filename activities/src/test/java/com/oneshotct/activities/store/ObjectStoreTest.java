@@ -149,10 +149,18 @@ class ObjectStoreTest {
         String wrongSecret = "wrong-secret-456";
         ObjectStore wrong = new ObjectStore(new S3Config(s3.endpoint(), ACCESS, wrongSecret, "oneshot"));
         StoreAccessException e = assertThrows(StoreAccessException.class, () -> wrong.stat("a"));
+        // rotated keys: said plainly first, the store's code and the call after
+        assertTrue(e.getMessage().startsWith("the object store refused this worker's credentials"
+                + " (ONESHOT_S3_ACCESS_KEY): " + s3.endpoint() + " answered SignatureDoesNotMatch;"), e.getMessage());
         assertTrue(e.getMessage().contains("ONESHOT_S3_SECRET_KEY"), e.getMessage());
         assertFalse(e.getMessage().contains(wrongSecret), e.getMessage());
         ObjectStore unknown = new ObjectStore(new S3Config(s3.endpoint(), "nobody", SECRET, "oneshot"));
-        assertThrows(StoreAccessException.class, () -> unknown.put("a", new byte[1]));
+        StoreAccessException u = assertThrows(StoreAccessException.class, () -> unknown.put("a", new byte[1]));
+        assertTrue(u.getMessage().startsWith("the object store refused this worker's credentials"
+                + " (ONESHOT_S3_ACCESS_KEY): "), u.getMessage());
+        assertTrue(u.getMessage().contains("InvalidAccessKeyId") || u.getMessage().contains("SignatureDoesNotMatch"),
+                u.getMessage());
+        assertFalse(u.getMessage().contains(SECRET), u.getMessage());
     }
 
     @Test

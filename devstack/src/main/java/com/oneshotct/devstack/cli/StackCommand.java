@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
         description = {"Run PostgreSQL, S3Proxy and the Temporal test server in this process until interrupted"
                 + " (Ctrl-C), for workers started elsewhere.",
             "Database files and objects stay in the state folder across restarts; Temporal keeps workflows in"
-                + " memory, so they end with the stack. Every start makes new S3 keys.",
+                + " memory, so they end with the stack: a restart marks the registry's unfinished runs lost. Every"
+                + " start makes new S3 keys; the registry's password is made at the first start and kept in the"
+                + " state folder (mode 600).",
             "Run `source <state-dir>/stack.env` in another shell to point workers and `oneshot run` here."})
 public final class StackCommand implements Callable<Integer> {
 
@@ -91,6 +93,13 @@ public final class StackCommand implements Callable<Integer> {
                 + ", data in " + stack.postgresDir());
         out.println("  S3Proxy               " + env.get(S3Config.ENDPOINT_VAR) + ", bucket "
                 + env.get(S3Config.BUCKET_VAR) + ", objects in " + stack.objectDir());
+        if (!stack.lostAtStart().isEmpty()) {
+            out.println();
+            out.println("Marked lost (unfinished when the previous stack stopped; their workflows were in its"
+                    + " in-memory Temporal):");
+            stack.lostAtStart().forEach(f -> out.println("  " + f.workflowId() + " (was " + f.registryStatus()
+                    + "); see `oneshot runs show " + f.workflowId() + "`"));
+        }
         out.println();
         out.println("In the shell of a worker or of `oneshot run`:");
         out.println("  source " + stack.envFile());

@@ -7,8 +7,11 @@ import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import com.oneshotct.embedded.EmbeddedS3;
 import com.oneshotct.embedded.EmbeddedTemporal;
 import com.oneshotct.worker.runtime.WorkerRuntime;
+import com.oneshotct.worker.temporal.Clients;
+import com.oneshotct.worker.temporal.Reconciler;
 import com.oneshotct.worker.temporal.TemporalConfig;
 import io.minio.BucketExistsArgs;
+import io.temporal.client.WorkflowClient;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -17,27 +20,36 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The platform's services in this JVM, on loopback: PostgreSQL (data kept under the state folder, migrated),
+ * The platform's services in this JVM, on loopback: PostgreSQL (data kept under the state folder, migrated; password
+ * logins only, the password made at the folder's first start and kept in {@code postgres.password}, mode 600),
  * S3Proxy (objects kept under the state folder, fresh random keys each start, the bucket created) and Temporal's
  * test server (in memory). {@link #environment()} is what a worker or {@code oneshot run} needs to reach them; it
- * is also written to {@code <stateDir>/stack.env} (mode 600: it holds the keys) for {@code source}.
+ * is also written to {@code <stateDir>/stack.env} (mode 600: it holds the keys) for {@code source}. A start after a
+ * restart marks lost the runs the registry shows unended: their workflows died with the previous Temporal
+ * ({@link #lostAtStart()}).
  */
 public final class EmbeddedStack implements AutoCloseable {
 
     public static final String DATABASE = "oneshot";
     public static final String BUCKET = "oneshot";
     public static final String ENV_FILE = "stack.env";
+    /** The registry's password, made at the state folder's first start (mode 600). */
+    public static final String DB_PASSWORD_FILE = "postgres.password";
     /** Variables never printed: they are in the env file only. */
     public static final Set<String> SECRET_VARS = Set.of(DbConfig.PASSWORD_VAR, S3Config.ACCESS_KEY_VAR,
             S3Config.SECRET_KEY_VAR);
@@ -68,15 +80,17 @@ public final class EmbeddedStack implements AutoCloseable {
     private final EmbeddedS3 s3;
     private final EmbeddedTemporal temporal;
     private final Map<String, String> environment;
+    private final List<Reconciler.Finding> lostAtStart;
     private boolean closed;
 
     private EmbeddedStack(Path stateDir, EmbeddedPostgres postgres, EmbeddedS3 s3, EmbeddedTemporal temporal,
-                          Map<String, String> environment) {
+                          Map<String, String> environment, List<Reconciler.Finding> lostAtStart) {
         this.stateDir = stateDir;
         this.postgres = postgres;
         this.s3 = s3;
         this.temporal = temporal;
         this.environment = environment;
+        this.lostAtStart = lostAtStart;
     }
 
     /** Starts the three services with their data under {@code stateDir}; on any failure none is left running. */
@@ -88,9 +102,11 @@ public final class EmbeddedStack implements AutoCloseable {
         createPrivateDirectory(dir);
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            EmbeddedPostgres pg = EmbeddedPostgresSupport.startPersistent(dir.resolve("postgres"), ports.db());
+            String password = dbPassword(dir.resolve(DB_PASSWORD_FILE));
+            EmbeddedPostgres pg = EmbeddedPostgresSupport.startSecured(dir.resolve("postgres"), ports.db(), password);
             started.push(pg);
-            DbConfig db = EmbeddedPostgresSupport.createDatabase(pg, DATABASE, DbConfig::new);
+            DbConfig db = EmbeddedPostgresSupport.createDatabase(pg, DATABASE,
+                    (url, user, none) -> new DbConfig(url, user, password));
             try (Database d = Database.open(db)) {
                 d.migrate();
             }
@@ -99,20 +115,20 @@ public final class EmbeddedStack implements AutoCloseable {
             createBucket(s3);
             EmbeddedTemporal temporal = EmbeddedTemporal.start(ports.temporal());
             started.push(temporal);
+            List<Reconciler.Finding> lost = markLostRuns(db, temporal);
 
             Map<String, String> env = new LinkedHashMap<>();
             env.put(TemporalConfig.ADDRESS_VAR, temporal.address());
             env.put(TemporalConfig.NAMESPACE_VAR, TemporalConfig.DEFAULT_NAMESPACE);
             env.put(DbConfig.URL_VAR, db.url());
             env.put(DbConfig.USER_VAR, db.user());
-            // zonky's server trusts local connections, so there is no password to give
-            env.put(DbConfig.PASSWORD_VAR, "");
+            env.put(DbConfig.PASSWORD_VAR, password);
             env.put(S3Config.ENDPOINT_VAR, s3.endpoint());
             env.put(S3Config.ACCESS_KEY_VAR, s3.accessKey());
             env.put(S3Config.SECRET_KEY_VAR, s3.secretKey());
             env.put(S3Config.BUCKET_VAR, BUCKET);
             env.put(WorkerRuntime.STICKY_VAR, "false");
-            EmbeddedStack stack = new EmbeddedStack(dir, pg, s3, temporal, Collections.unmodifiableMap(env));
+            EmbeddedStack stack = new EmbeddedStack(dir, pg, s3, temporal, Collections.unmodifiableMap(env), lost);
             EnvFile.write(dir.resolve(ENV_FILE), env);
             return stack;
         } catch (RuntimeException | Error e) {
@@ -124,6 +140,11 @@ public final class EmbeddedStack implements AutoCloseable {
     /** TEMPORAL_*, ONESHOT_DB_*, ONESHOT_S3_*, ONESHOT_STICKY_WORKFLOWS=false: every variable a worker needs, secrets included. */
     public Map<String, String> environment() {
         return environment;
+    }
+
+    /** The runs this start marked lost: unended in the registry, unknown to the new Temporal. */
+    public List<Reconciler.Finding> lostAtStart() {
+        return lostAtStart;
     }
 
     public Path stateDir() {
@@ -219,6 +240,42 @@ public final class EmbeddedStack implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot create bucket '" + BUCKET + "' on " + s3.endpoint() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The new Temporal knows no workflow, so every run the registry shows unended is one the previous stack's Temporal
+     * took with it: each ends lost, with the reason (the same pass as {@code oneshot runs reconcile}).
+     */
+    private static List<Reconciler.Finding> markLostRuns(DbConfig db, EmbeddedTemporal temporal) {
+        TemporalConfig t = new TemporalConfig(temporal.address(), TemporalConfig.DEFAULT_NAMESPACE);
+        WorkflowClient client = Clients.connect(t);
+        try (Database d = Database.open(db)) {
+            return new Reconciler(d.registry(), client, t.address() + ", namespace " + t.namespace()
+                    + " (the stack restarted)").reconcile(false).stream().filter(Reconciler.Finding::marked).toList();
+        } finally {
+            client.getWorkflowServiceStubs().shutdown();
+        }
+    }
+
+    /** The registry's password: read from {@code file}, or made and written there (mode 600) at the first start. */
+    static String dbPassword(Path file) {
+        try {
+            if (Files.exists(file)) {
+                String kept = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (kept.length() < 16) {
+                    throw new IllegalStateException(file + " does not hold the stack's registry password (too short)");
+                }
+                return kept;
+            }
+            String made = secretKey();
+            Path tmp = Files.createTempFile(file.getParent(), ".postgres", ".password",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, made + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            return made;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the registry password in " + file, e);
         }
     }
 

@@ -49,6 +49,11 @@ class StackCommandTest {
         assertTrue(printed.contains("  export ONESHOT_S3_ENDPOINT=" + env.get("ONESHOT_S3_ENDPOINT") + "\n"), printed);
         assertFalse(printed.contains(env.get("ONESHOT_S3_SECRET_KEY")), "the secret key is never printed");
         assertFalse(printed.contains(env.get("ONESHOT_S3_ACCESS_KEY")), "nor the access key");
+        String password = env.get("ONESHOT_DB_PASSWORD");
+        assertTrue(password.length() >= 32, "the registry has a password of its own");
+        assertFalse(printed.contains(password), "nor the registry's password");
+        assertTrue(printed.contains("ONESHOT_DB_PASSWORD") && printed.contains("(only in the file, readable by you"
+                + " alone)"), printed);
         assertFalse(Files.exists(state.resolve(EmbeddedStack.ENV_FILE)), "stopped: the env file is gone");
     }
 

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
 import com.oneshotct.db.NewRun;
+import com.oneshotct.db.Run;
+import com.oneshotct.db.RunStatus;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import com.oneshotct.worker.temporal.Clients;
 import com.oneshotct.worker.temporal.TemporalConfig;
 import io.minio.GetObjectArgs;
@@ -30,6 +33,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -113,6 +119,83 @@ class EmbeddedStackTest {
                     + " or 0 for any free port", e.getMessage());
         }
         assertFalse(Files.exists(state.resolve(EmbeddedStack.ENV_FILE)));
+    }
+
+    @Test
+    void theRegistryTakesOnlyItsPasswordAndARestartEndsUnfinishedRunsAsLost() throws Exception {
+        String url;
+        String password;
+        try (EmbeddedStack stack = EmbeddedStack.start(state, EmbeddedStack.Ports.ANY)) {
+            Map<String, String> env = stack.environment();
+            url = env.get("ONESHOT_DB_URL");
+            password = env.get("ONESHOT_DB_PASSWORD");
+            assertTrue(password.length() >= 32, "a random password per stack");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    state.resolve(EmbeddedStack.DB_PASSWORD_FILE))));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stack.envFile())));
+            String hba = Files.readString(stack.postgresDir().resolve("pg_hba.conf"));
+            assertFalse(hba.contains("trust"), hba);
+            assertRefused(url, "postgres", "wrong-" + password);
+            assertRefused(url, "postgres", "");
+            try (Connection c = DriverManager.getConnection(url, "postgres", password)) {
+                assertTrue(c.isValid(5));
+            }
+            try (Database db = Database.open(DbConfig.fromEnvironment(env))) {
+                db.registry().runs().register(new NewRun("wf-unfinished", null, "{}", "h", "dev", "resnet18", "d"));
+                db.registry().runs().updateStatus("wf-unfinished", RunStatus.RUNNING, null);
+                db.registry().runs().register(new NewRun("wf-finished", null, "{}", "h", "dev", "resnet18", "d"));
+                db.registry().runs().updateStatus("wf-finished", RunStatus.SUCCEEDED, null);
+            }
+            assertEquals(List.of(), stack.lostAtStart());
+        }
+        try (EmbeddedStack again = EmbeddedStack.start(state, EmbeddedStack.Ports.ANY)) {
+            Map<String, String> env = again.environment();
+            assertEquals(password, env.get("ONESHOT_DB_PASSWORD"), "the stack keeps its password");
+            assertEquals(List.of("wf-unfinished"), again.lostAtStart().stream().map(f -> f.workflowId()).toList());
+            try (Database db = Database.open(DbConfig.fromEnvironment(env))) {
+                Run lost = db.registry().runs().get("wf-unfinished");
+                assertEquals(RunStatus.LOST, lost.status());
+                assertTrue(lost.error().contains("does not know workflow 'wf-unfinished'"), lost.error());
+                assertEquals(RunStatus.SUCCEEDED, db.registry().runs().get("wf-finished").status());
+            }
+            assertRefused(env.get("ONESHOT_DB_URL"), "postgres", "wrong-" + password);
+        }
+    }
+
+    /** A data directory from before passwords (trusting every local login) is closed at its next start. */
+    @Test
+    void aTrustingDataDirectoryFromBeforeGetsThePasswordAtItsNextStart() throws Exception {
+        Path data = state.resolve("postgres");
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres old =
+                EmbeddedPostgresSupport.startPersistent(data, 0);
+        old.close();
+        assertTrue(Files.readString(data.resolve("pg_hba.conf")).contains("trust"), "zonky's initdb trusts");
+        try (EmbeddedStack stack = EmbeddedStack.start(state, EmbeddedStack.Ports.ANY)) {
+            String url = stack.environment().get("ONESHOT_DB_URL");
+            String password = stack.environment().get("ONESHOT_DB_PASSWORD");
+            assertFalse(Files.readString(data.resolve("pg_hba.conf")).contains("trust"));
+            long deadline = System.nanoTime() + 10_000_000_000L; // the server reloads pg_hba.conf on a signal
+            while (true) {
+                try {
+                    assertRefused(url, "postgres", "");
+                    break;
+                } catch (AssertionError stillOpen) {
+                    if (System.nanoTime() > deadline) {
+                        throw stillOpen;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            try (Connection c = DriverManager.getConnection(url, "postgres", password)) {
+                assertTrue(c.isValid(5));
+            }
+        }
+    }
+
+    private static void assertRefused(String url, String user, String password) {
+        SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(url, user, password)
+                .close(), "a login with password '" + (password.isEmpty() ? "" : "wrong-...") + "' is refused");
+        assertTrue(e.getMessage().contains("password"), e.getMessage());
     }
 
     @Test

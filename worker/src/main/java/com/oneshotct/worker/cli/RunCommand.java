@@ -27,6 +27,8 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -46,6 +48,10 @@ import picocli.CommandLine.Spec;
 public final class RunCommand implements Callable<Integer> {
 
     public static final String DEFAULT_TASK_QUEUE = "oneshot-cpu";
+    /** Exit code of {@code run start --wait} for a run parked on a failed stage: it waits for a person. */
+    public static final int PARKED = 3;
+    /** How often {@code run start --wait} looks at a running run's progress, in ms. */
+    static final long POLL = 2000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
@@ -134,6 +140,15 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** What a parked run waits on, and the two ways on: retry after fixing the cause, or abort. */
+    static String parked(String runId, PipelineProgress p) {
+        return "run '" + runId + "' is parked at stage " + p.stage() + ": " + p.waitingFor() + "\n"
+                + "It waits (up to the input's parkTimeout, default 7 days, then aborts) for one of:\n"
+                + "  oneshot run retry " + runId + "                 run stage " + p.stage()
+                + " again, once the cause is fixed\n"
+                + "  oneshot run abort " + runId + " --reason TEXT   end the run as aborted";
+    }
+
     static String state(WorkflowExecutionStatus s) {
         return s.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
     }
@@ -178,8 +193,40 @@ public final class RunCommand implements Callable<Integer> {
                 description = "Task queue of the workflow (default: ${DEFAULT-VALUE}).")
         String taskQueue;
 
-        @Option(names = "--wait", description = "Wait for the run to end and print how it ended.")
+        @Option(names = "--wait", description = {"Wait for the run to end and print how it ended (exit 0 when it"
+                + " succeeded, 1 otherwise).",
+            "A run parked on a failed stage (waiting for retry or abort) ends the wait at once: exit 3, with the"
+                + " stage, its error and what to do."})
         boolean await;
+
+        /**
+         * The run's result, or null when it parked (said on stderr with the stage, the error and the two ways on).
+         * While it runs, its progress is asked every {@link #POLL} ms; a run whose progress cannot be asked (no
+         * worker polls its queue) is simply waited on.
+         */
+        private PipelineResult awaitResult(TrainingPipeline pipeline, String runId) {
+            WorkflowStub stub = WorkflowStub.fromTyped(pipeline);
+            while (true) {
+                try {
+                    return stub.getResult(POLL, TimeUnit.MILLISECONDS, PipelineResult.class);
+                } catch (TimeoutException stillRunning) {
+                    PipelineProgress p;
+                    try {
+                        p = pipeline.progress();
+                    } catch (WorkflowException | StatusRuntimeException unanswered) {
+                        continue;
+                    }
+                    if ("waiting".equals(p.status())) {
+                        PrintWriter err = spec.commandLine().getErr();
+                        err.println(parked(runId, p));
+                        err.flush();
+                        return null;
+                    }
+                } catch (WorkflowException e) {
+                    throw new IllegalStateException("run '" + runId + "' failed: " + rootMessage(e), e);
+                }
+            }
+        }
 
         @Override
         public Integer call() {
@@ -209,11 +256,9 @@ public final class RunCommand implements Callable<Integer> {
                 if (!await) {
                     return 0;
                 }
-                PipelineResult result;
-                try {
-                    result = WorkflowStub.fromTyped(pipeline).getResult(PipelineResult.class);
-                } catch (WorkflowException e) {
-                    throw new IllegalStateException("run '" + runId + "' failed: " + rootMessage(e), e);
+                PipelineResult result = awaitResult(pipeline, runId);
+                if (result == null) {
+                    return PARKED;
                 }
                 new RunView(runId, execution.getRunId(), "COMPLETED", taskQueue, null, null, null, null, result, null)
                         .print(out);

@@ -10,6 +10,8 @@ import com.oneshotct.db.RunComparison;
 import com.oneshotct.db.RunDetail;
 import com.oneshotct.db.RunFilter;
 import com.oneshotct.db.RunStatus;
+import com.oneshotct.worker.temporal.TemporalConfig;
+import io.temporal.client.WorkflowClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,18 +31,24 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** {@code oneshot runs list|show|compare|best}: audit runs in the registry the environment names. */
+/**
+ * {@code oneshot runs list|show|compare|best}: audit runs in the registry the environment names; {@code runs
+ * reconcile} ends as lost the runs whose workflow Temporal no longer knows.
+ */
 @Command(name = "runs", mixinStandardHelpOptions = true,
         description = "Audit training runs recorded in the registry named by ONESHOT_DB_URL, ONESHOT_DB_USER and"
                 + " ONESHOT_DB_PASSWORD.",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Compare.class,
-                RunsCommand.Best.class})
+                RunsCommand.Best.class, RunsReconcileCommand.class})
 public final class RunsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     private final Supplier<DbConfig> config;
+    final Supplier<TemporalConfig> temporal;
+    /** The Temporal client of {@code runs reconcile}; null: connect to {@link #temporal}'s. */
+    final WorkflowClient client;
 
     public RunsCommand() {
         this(DbConfig::fromEnvironment);
@@ -48,13 +56,24 @@ public final class RunsCommand implements Callable<Integer> {
 
     /** For tests: a database other than the environment's. */
     RunsCommand(Supplier<DbConfig> config) {
+        this(config, TemporalConfig::fromEnvironment, null);
+    }
+
+    /** For tests: a database and a Temporal client (left open) other than the environment's. */
+    RunsCommand(Supplier<DbConfig> config, Supplier<TemporalConfig> temporal, WorkflowClient client) {
         this.config = config;
+        this.temporal = temporal;
+        this.client = client;
+    }
+
+    DbConfig db() {
+        return config.get();
     }
 
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing subcommand: list, show, compare or best");
+                "missing subcommand: list, show, compare, best or reconcile");
     }
 
     /** Runs a query and prints its result; an unknown id is bad input (exit 2), not a crash. */
@@ -75,7 +94,7 @@ public final class RunsCommand implements Callable<Integer> {
     static final class Filters {
 
         @Option(names = "--status", paramLabel = "S",
-                description = "registered, running, waiting, succeeded, failed or aborted")
+                description = "registered, running, waiting, succeeded, failed, aborted or lost")
         String status;
 
         @Option(names = "--dataset", paramLabel = "D", description = "dataset name or content id (SHA-256)")
@@ -99,7 +118,7 @@ public final class RunsCommand implements Callable<Integer> {
                     s = RunStatus.of(status);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("--status: unknown status '" + status + "'; known: "
-                            + "registered, running, waiting, succeeded, failed, aborted");
+                            + "registered, running, waiting, succeeded, failed, aborted, lost");
                 }
             }
             return new RunFilter(s, dataset, backbone, instant("--since", since, false),

@@ -23,6 +23,10 @@ class DemoCommandTest {
         assertEquals(0, code, text);
         assertTrue(text.contains("succeeded after 2 iterations"), text);
         assertTrue(text.contains("CNCB-NCOV, paper") && text.contains("weighted F1"), text);
+        // what the run learned: the untrained model (the run's seed, iteration 0) beside the trained one
+        assertTrue(text.contains("untrained") && text.contains("iteration 0") && text.contains("trained, 2 it."),
+                text);
+        assertTrue(text.contains("\"segWarmup\":2"), "the warm-up is cut to the run: " + text);
         assertTrue(text.contains("AP of the run: at most 128 detections per image, score > 0.75"), text);
         assertTrue(text.contains("[train] running") || text.contains("[evaluate]"), "live progress lines: " + text);
         assertTrue(Files.exists(dir.resolve("data-64").resolve("manifest.json")), "the dataset is kept");

@@ -84,7 +84,7 @@ public final class Nnpack {
     }
 
     /**
-     * {@code nnp_initialize()}: 0 where NNPACK works here, else its failure (50 unsupported hardware, ...). The
+     * {@code nnp_initialize()}: 0 where NNPACK works here, else its failure (51 unsupported hardware, ...). The
      * symbol is resolved as libtorch's own call to it is: the process's global symbols first (an LD_PRELOAD), else
      * libtorch's copy.
      */

@@ -48,7 +48,7 @@ class NnpackTest {
             Nnpack.setUserEnabled(true);
             assertTrue(Nnpack.userEnabled());
             NDArray on = conv.apply(new ParameterStore(m, false), x, false);
-            Nnpack.apply(50); // nnp_status_unsupported_hardware
+            Nnpack.apply(51); // nnp_status_unsupported_hardware
             assertFalse(Nnpack.userEnabled(), "switched off by libtorch's own flag");
             NDArray off = conv.apply(new ParameterStore(m, false), x, false);
             assertTrue(on.allClose(off, 1e-4, 1e-5, false), "same result without NNPACK");

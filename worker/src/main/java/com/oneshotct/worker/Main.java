@@ -1,12 +1,9 @@
 package com.oneshotct.worker;
 
-import com.oneshotct.activities.store.StoreException;
-import com.oneshotct.model.data.DataException;
 import com.oneshotct.worker.cli.BenchCommand;
 import com.oneshotct.worker.cli.DatasetCommand;
 import com.oneshotct.worker.cli.DbCommand;
 import com.oneshotct.worker.cli.EngineCommand;
-import com.oneshotct.worker.runtime.EngineReport;
 import com.oneshotct.worker.cli.EvaluateCommand;
 import com.oneshotct.worker.cli.MetricsCommand;
 import com.oneshotct.worker.cli.ModelCommand;
@@ -21,6 +18,7 @@ import com.oneshotct.worker.cli.WorkerCommand;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code oneshot} command line: one subcommand per job. This is the worker jar's; the dev jar's
@@ -50,12 +48,15 @@ import picocli.CommandLine.Command;
             EngineCommand.class
         })
 public final class Main {
+    @Option(names = ErrorExit.DEBUG_OPTION, scope = CommandLine.ScopeType.INHERIT, description = "On an error,"
+            + " print the Java stack trace too (as " + ErrorExit.DEBUG_ENV + "=1 does).")
+    boolean debug;
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code: 0 ok, 1 failure, 2 bad usage or bad input. */
+    /** Runs the command line and returns its exit code: 0 ok, 1 failure, 2 bad usage or bad input ({@link ErrorExit}). */
     public static int run(String... args) {
         return commandLine().execute(args);
     }
@@ -72,16 +73,10 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         extend.accept(cli);
         cli.addSubcommand(new CommandLine.HelpCommand());
-        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            // Bad input is the user's to fix: say what and where, without a stack trace.
-            boolean badInput = ex instanceof DataException || ex instanceof IllegalArgumentException;
-            cmd.getErr().println("error: " + ex.getMessage());
-            // an unreachable or refusing object store is the environment's fault, not a bug: no stack trace
-            if (!badInput && !(ex instanceof StoreException) && !(ex instanceof EngineReport.Unavailable)) {
-                ex.printStackTrace(cmd.getErr());
-            }
-            return badInput ? 2 : 1;
-        });
+        // every failure ends in one place: one line naming the problem, exit 2 for bad input, no stack trace
+        // unless --debug or ONESHOT_DEBUG=1 asks for it
+        cli.setExecutionExceptionHandler(ErrorExit::execution);
+        cli.setParameterExceptionHandler(ErrorExit::parameter);
         return cli;
     }
 }

@@ -53,7 +53,7 @@ final class WatchedWorker {
                         beats.add(b);
                     } else if (line.startsWith(ResumeWorker.STARTED)) {
                         startedMillis = System.currentTimeMillis();
-                    } else if (!line.contains("NNPACK")) {
+                    } else {
                         tail.addLast(line);
                         if (tail.size() > 40) {
                             tail.removeFirst();

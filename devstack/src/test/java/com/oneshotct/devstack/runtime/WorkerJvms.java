@@ -102,13 +102,13 @@ final class WorkerJvms {
         return Files.createDirectories(Path.of("target", "crash-resume-logs")).resolve(name + ".log");
     }
 
-    /** The last 60 lines of a worker's output (libtorch's NNPACK warnings left out). */
+    /** The last 60 lines of a worker's output. */
     static String tail(String name) throws IOException {
         Path log = log(name);
         if (!Files.exists(log)) {
             return "(no output)";
         }
-        List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.contains("NNPACK")).toList();
+        List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 

@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * Reads the classification part of a dataset (COVIDx-CT / iCTCF layout): slices named
@@ -77,8 +82,53 @@ public final class ClassificationReader {
 
     /** Decodes every item's image, so that an unreadable or truncated one fails now rather than mid-training. */
     public static void verify(List<ClassificationItem> items) {
-        for (ClassificationItem item : items) {
-            item.load();
+        verify(items, 1, done -> { });
+    }
+
+    /**
+     * Decodes every item's image on {@code threads} threads; when several are bad, the {@link DataException} of the
+     * first in list order is thrown, whatever the timing. {@code progress} is called on the calling thread with the
+     * number checked so far, in order, after each item.
+     */
+    public static void verify(List<ClassificationItem> items, int threads, IntConsumer progress) {
+        if (threads <= 1 || items.size() < 2) {
+            for (int i = 0; i < items.size(); i++) {
+                items.get(i).load();
+                progress.accept(i + 1);
+            }
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), r -> {
+            Thread t = new Thread(r, "slice-check");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> done = new ArrayList<>(items.size());
+            for (ClassificationItem item : items) {
+                done.add(pool.submit(() -> {
+                    item.load(); // a Runnable: the pixels are dropped at once, not held by the future
+                }));
+            }
+            for (int i = 0; i < done.size(); i++) {
+                try {
+                    done.get(i).get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+                progress.accept(i + 1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the slices", e);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -3,19 +3,26 @@ package com.oneshotct.model.data;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * The image files of a folder, by name without extension. Only {@code .png}, {@code .jpg} and {@code .jpeg}
- * (any case) count; hidden files and anything else (list files, thumbnails) are ignored.
+ * (any case) count; hidden files and anything else (list files, thumbnails) are ignored. An image name that is a
+ * broken or looping symbolic link is an error naming it: it is a slice meant to be there.
  */
 final class ImageFiles {
+    /** Links followed before a chain counts as a loop, as Linux's own limit. */
+    private static final int MAX_LINKS = 40;
+
     private ImageFiles() {}
 
     static boolean isImage(String fileName) {
@@ -45,8 +52,12 @@ final class ImageFiles {
         Map<String, Path> out = new TreeMap<>();
         for (Path file : list(dir)) {
             String name = file.getFileName().toString();
-            if (!isImage(name) || !Files.isRegularFile(file)) {
+            if (!isImage(name)) {
                 continue;
+            }
+            if (!Files.isRegularFile(file)) {
+                checkLink(file); // a slice behind a dead link is an error, not a file to skip
+                continue; // a folder named like an image
             }
             Path other = out.put(stem(name), file);
             if (other != null) {
@@ -57,6 +68,41 @@ final class ImageFiles {
             }
         }
         return out;
+    }
+
+    /**
+     * Throws a {@link DataException} naming {@code file} when it is a symbolic link that leads to no file: a broken
+     * link (its target, or a link on the way to it, is missing) or a loop. Anything else passes.
+     */
+    static void checkLink(Path file) {
+        if (!Files.isSymbolicLink(file)) {
+            return;
+        }
+        try {
+            file.toRealPath();
+            return;
+        } catch (IOException e) {
+            // classified below by following the chain ourselves: the exception's wording is the platform's
+        }
+        Set<Path> seen = new HashSet<>();
+        Path at = file;
+        try {
+            while (Files.isSymbolicLink(at)) {
+                if (!seen.add(at.toAbsolutePath().normalize()) || seen.size() > MAX_LINKS) {
+                    throw new DataException(file, "symbolic link loop: following it comes back to " + at);
+                }
+                Path target = Files.readSymbolicLink(at);
+                Path parent = at.toAbsolutePath().getParent();
+                at = parent == null ? target : parent.resolve(target);
+                if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new DataException(file, "broken symbolic link: its target " + at + " does not exist");
+                }
+            }
+        } catch (IOException e) {
+            throw new DataException(file, "unreadable symbolic link: " + e.getMessage(), e);
+        }
+        // the chain ends in a file, but a folder on its way is a dead link or loop itself
+        throw new DataException(file, "broken symbolic link: " + at + " cannot be reached");
     }
 
     /** The entries of a folder, sorted by name so that errors come out the same on every file system. */

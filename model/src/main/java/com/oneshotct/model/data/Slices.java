@@ -129,7 +129,8 @@ public final class Slices {
     /** Decodes the first image of a file, refusing anything the decoder had to guess at. */
     static BufferedImage decode(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new DataException(file, "no such file");
+            ImageFiles.checkLink(file);
+            throw new DataException(file, Files.isDirectory(file) ? "a folder, not an image file" : "no such file");
         }
         ImageReader reader = null;
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {

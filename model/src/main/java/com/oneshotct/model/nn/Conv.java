@@ -14,6 +14,10 @@ import ai.djl.util.PairList;
  * {@code weight} (out, in / groups, k, k), optional {@code bias} (out, zero-initialised). Input (N, in, H, W).
  */
 public final class Conv extends NetBlock {
+    static {
+        Nnpack.quietWhereUnavailable(); // before the first convolution: see Nnpack
+    }
+
     private final int in;
     private final int out;
     private final int kernel;

@@ -7,10 +7,14 @@ import com.oneshotct.model.data.DataException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -33,6 +37,9 @@ import net.razorvine.pickle.PickleException;
 public record WeightFile(Path source, WeightFormat format, String picked, NDList arrays,
         Map<String, Integer> dtypes) {
     private static final int HEAD = 512;
+    private static final String NONE_OF = "neither a PyTorch checkpoint (torch.save: a zip with data.pkl, or a legacy"
+            + " pickle), a safetensors file nor a NumPy .npz file";
+    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
     /**
      * Reads {@code file}'s state dict into arrays of {@code manager}; {@code key} (may be null) picks it, for a
@@ -60,8 +67,7 @@ public record WeightFile(Path source, WeightFormat format, String picked, NDList
                 noKey(key, format);
                 return of(file, format, SafetensorsReader.read(file), manager);
             }
-            throw new DataException(file, whatElse(head) + "; expected a torch.save file (.pth, .pt), a safetensors"
-                    + " file or an npz");
+            throw new DataException(file, NONE_OF + ": " + whatElse(head));
         } catch (DataException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -105,8 +111,18 @@ public record WeightFile(Path source, WeightFormat format, String picked, NDList
             }
             if (allNpy(zip)) {
                 noKey(key, WeightFormat.NPZ);
+                checkNpyMembers(file, zip);
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                    NDList arrays = NDList.decode(manager, in);
+                    NDList arrays;
+                    try {
+                        arrays = NDList.decode(manager, in);
+                    } catch (RuntimeException e) {
+                        // DJL says only "Malformed numpy data"
+                        throw new DataException(file, "a NumPy .npz file whose arrays cannot be read ("
+                                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                                + "): a data type or layout other than numpy.savez's plain arrays, or a damaged file",
+                                e);
+                    }
                     Map<String, Integer> dtypes = new LinkedHashMap<>();
                     for (NDArray a : arrays) {
                         dtypes.merge(a.getDataType().toString(), 1, Integer::sum);
@@ -114,8 +130,8 @@ public record WeightFile(Path source, WeightFormat format, String picked, NDList
                     return new WeightFile(file, WeightFormat.NPZ, "", arrays, dtypes);
                 }
             }
-            throw new DataException(file, "a zip archive that is neither a torch.save file (no <archive>/data.pkl)"
-                    + " nor an npz (members other than .npy)");
+            throw new DataException(file, "a zip archive that is neither a PyTorch checkpoint (no <archive>/data.pkl)"
+                + " nor a NumPy .npz file (members other than .npy: " + String.join(", ", notNpy(zip)) + ")");
         }
     }
 
@@ -157,16 +173,60 @@ public record WeightFile(Path source, WeightFormat format, String picked, NDList
     /** What the file looks like when it is none of the formats, for the message. */
     private static String whatElse(byte[] head) {
         if (head.length == 0) {
-            return "an empty file";
+            return "it is empty";
         }
-        if (head.length >= 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)
-                .equals("ustar")) {
-            return "a tar archive (torch.save's format before PyTorch 0.4?) that this reader does not handle: re-save"
-                    + " it with PyTorch 1.6 or later (torch.save(torch.load(OLD), NEW))";
+        if (head.length >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar")) {
+            return "it is a tar archive (torch.save's format before PyTorch 0.4?) that this reader does not handle:"
+                    + " re-save it with PyTorch 1.6 or later (torch.save(torch.load(OLD), NEW))";
         }
+        String start = "it starts with bytes " + startBytes(head, 16);
         if ((head[0] & 0xff) == 0x80) {
-            return "a pickle that is not a torch.save file (no PyTorch magic number)";
+            return "a pickle that is not a torch.save file (no PyTorch magic number); " + start;
         }
-        return "an unrecognised format";
+        return start;
+    }
+
+    /**
+     * The first {@code n} bytes in hex, and as text where printable ({@code 68 65 6c 6c 6f 0a ("hello.")}), for
+     * telling a file from its start.
+     */
+    static String startBytes(byte[] head, int n) {
+        StringBuilder hex = new StringBuilder();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(n, head.length); i++) {
+            int b = head[i] & 0xff;
+            hex.append(i == 0 ? "" : " ").append(String.format(java.util.Locale.ROOT, "%02x", b));
+            text.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+        }
+        return hex + " (\"" + text + "\")";
+    }
+
+    /** An npz member that is no {@code .npy} array (numpy's magic {@code \x93NUMPY}) is named, with its start. */
+    private static void checkNpyMembers(Path file, ZipFile zip) throws IOException {
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            ZipEntry e = entries.nextElement();
+            byte[] head;
+            try (InputStream in = zip.getInputStream(e)) {
+                head = in.readNBytes(NPY_MAGIC.length);
+            }
+            if (!Arrays.equals(head, NPY_MAGIC)) {
+                throw new DataException(file, "not a valid NumPy .npz file: member " + e.getName() + " is not a .npy"
+                        + " array (" + (head.length == 0 ? "it is empty" : "it starts with bytes "
+                        + startBytes(head, head.length)) + ")");
+            }
+        }
+    }
+
+    private static List<String> notNpy(ZipFile zip) {
+        List<String> out = new ArrayList<>();
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements() && out.size() < 5) {
+            String name = entries.nextElement().getName();
+            if (!name.endsWith(".npy")) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 }

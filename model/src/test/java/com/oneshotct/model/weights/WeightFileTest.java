@@ -10,10 +10,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.oneshotct.model.data.DataException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,9 +178,37 @@ class WeightFileTest {
         Path text = dir.resolve("notes.pth");
         Files.writeString(text, "not weights");
         DataException e = assertThrows(DataException.class, () -> WeightFile.read(text, manager, null));
-        assertTrue(e.getMessage().contains("an unrecognised format"), e.getMessage());
+        assertEquals(text + ": neither a PyTorch checkpoint (torch.save: a zip with data.pkl, or a legacy pickle), a"
+                + " safetensors file nor a NumPy .npz file: it starts with bytes 6e 6f 74 20 77 65 69 67 68 74 73"
+                + " (\"not weights\")", e.getMessage());
+        Path empty = Files.write(dir.resolve("empty.npz"), new byte[0]);
+        assertTrue(assertThrows(DataException.class, () -> WeightFile.read(empty, manager, null)).getMessage()
+                .endsWith("nor a NumPy .npz file: it is empty"));
         Path missing = dir.resolve("missing.pth");
         assertTrue(assertThrows(DataException.class, () -> WeightFile.read(missing, manager, null)).getMessage()
                 .contains("no such file"));
+    }
+
+    /** A zip of .npy names whose members are no arrays is named as such, not as DJL's "Malformed numpy data". */
+    @Test
+    void anNpzOfNonArraysNamesTheMember() throws Exception {
+        Path npz = dir.resolve("bad.npz");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(npz))) {
+            z.putNextEntry(new ZipEntry("conv.weight.npy"));
+            z.write("hello world".getBytes(StandardCharsets.US_ASCII));
+            z.closeEntry();
+        }
+        DataException e = assertThrows(DataException.class, () -> WeightFile.read(npz, manager, null));
+        assertEquals(npz + ": not a valid NumPy .npz file: member conv.weight.npy is not a .npy array (it starts with"
+                + " bytes 68 65 6c 6c 6f 20 (\"hello \"))", e.getMessage());
+
+        Path zip = dir.resolve("other.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new ZipEntry("readme.txt"));
+            z.closeEntry();
+        }
+        assertTrue(assertThrows(DataException.class, () -> WeightFile.read(zip, manager, null)).getMessage()
+                .endsWith("neither a PyTorch checkpoint (no <archive>/data.pkl) nor a NumPy .npz file (members other"
+                        + " than .npy: readme.txt)"));
     }
 }

@@ -1,5 +1,6 @@
 package com.oneshotct.worker.cli;
 
+import com.oneshotct.model.nn.Nnpack;
 import com.oneshotct.worker.runtime.EngineReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ public final class EngineCommand implements Callable<Integer> {
     public Integer call() {
         EngineReport r = EngineReport.probe();
         spec.commandLine().getOut().println(r.line());
+        spec.commandLine().getOut().println(Nnpack.describe());
         if (device != null) {
             spec.commandLine().getOut().println("device " + device + ": " + r.device(device) + " usable");
         }

@@ -10,6 +10,7 @@ import com.oneshotct.config.ConfigException;
 import com.oneshotct.config.TrainConfig;
 import com.oneshotct.config.TrainConfigJson;
 import com.oneshotct.model.data.ClassificationItem;
+import com.oneshotct.model.data.ClassificationReader;
 import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.infer.Overlay;
@@ -204,9 +205,31 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static final ObjectMapper OPTION_JSON = new ObjectMapper();
 
+    /** Classification slices from which the check before training shows its progress; fewer take a moment. */
+    static final int CHECK_PROGRESS_FROM = 500;
+
+    /**
+     * Decodes every classification training slice before the first iteration, as the pipeline's fetch does, so that
+     * a truncated or unreadable one is named now rather than when it is first sampled (hours in, or never). The
+     * segmentation images and masks were decoded by {@link CtDataset#open}.
+     */
+    static void checkSlices(List<ClassificationItem> cls, PrintWriter err) {
+        ProgressBar bar = cls.size() >= CHECK_PROGRESS_FROM
+                ? new ProgressBar(err, ProgressBar.stderrIsTerminal(), "checking slices") : null;
+        ClassificationReader.verify(cls, Runtime.getRuntime().availableProcessors(), done -> {
+            if (bar != null) {
+                bar.update(done, cls.size(), 0, "classification/train");
+            }
+        });
+    }
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         TrainConfig config = config();
+        Path parent = out.toAbsolutePath().getParent();
+        if (Files.exists(parent) && !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException(out + ": " + parent + " is a file, not a folder");
+        }
         if (Files.exists(out) && !resume) {
             throw new IllegalArgumentException(out + " exists: pass --resume to continue it, or choose another --out");
         }
@@ -219,7 +242,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        Path parent = out.toAbsolutePath().getParent();
+        checkSlices(cls, err);
+        Files.createDirectories(parent);
         LossLog log = new LossLog(parent.resolve(out.getFileName() + ".losses.csv"));
         Path chart = parent.resolve(out.getFileName() + ".losses.png");
         AtomicBoolean stop = new AtomicBoolean();

@@ -215,21 +215,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Every object whose key starts with {@code prefix} (recursively), sorted by key; sha256 is null. */
     public List<ObjectInfo> list(String prefix) {
-        if (!prefix.isEmpty()) {
-            checkKey(prefix);
-        }
-        return call("listing", prefix, () -> {
-            List<ObjectInfo> out = new ArrayList<>();
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket()).prefix(prefix)
-                    .recursive(true).build())) {
-                Item item = r.get();
-                if (!item.isDir()) {
-                    out.add(new ObjectInfo(item.objectName(), item.size(), null));
-                }
-            }
-            out.sort((a, b) -> a.key().compareTo(b.key()));
-            return out;
-        });
+        return listModified(prefix).stream().map(l -> new ObjectInfo(l.key(), l.size(), null)).toList();
     }
 
     /** An object of a listing with its last-modified time. */
@@ -237,7 +223,9 @@ public final class ObjectStore implements AutoCloseable {
 
     /** As {@link #list}, with each object's last-modified time (the order pushes happened in). */
     public List<Listed> listModified(String prefix) {
-        checkKey(prefix);
+        if (!prefix.isEmpty()) {
+            checkKey(prefix);
+        }
         return call("listing", prefix, () -> {
             List<Listed> out = new ArrayList<>();
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket()).prefix(prefix)

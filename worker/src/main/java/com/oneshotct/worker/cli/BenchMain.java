@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.cuda.CudaUtils;
 import com.oneshotct.model.data.DataException;
+import com.oneshotct.worker.runtime.EngineReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,17 +41,15 @@ public final class BenchMain {
     static final class EngineCheck implements Callable<Integer> {
         @Override
         public Integer call() {
-            Engine engine;
+            EngineReport report;
             try {
-                engine = Engine.getEngine("PyTorch");
-            } catch (RuntimeException | LinkageError e) {
-                Throwable root = e;
-                while (root.getCause() != null) {
-                    root = root.getCause();
-                }
-                System.out.println("engine: PyTorch did not load: " + e.getMessage() + ": " + root);
+                report = EngineReport.probe();
+            } catch (EngineReport.Unavailable e) {
+                System.out.println("engine: PyTorch did not load: " + e.getMessage());
                 return 1;
             }
+            Engine engine = Engine.getEngine("PyTorch");
+            System.out.println("engine: " + report.line());
             System.out.println("engine: PyTorch " + engine.getVersion() + " from " + LibUtils.getLibtorchPath());
             boolean cuda = engine.hasCapability(StandardCapabilities.CUDA);
             int gpus = engine.getGpuCount();

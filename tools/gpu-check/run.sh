@@ -23,7 +23,7 @@ set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACK="${GPU_CHECK_PACK:-$HERE/pack}"
-WORK="${GPU_CHECK_WORK:-$HERE/work}"
+WORK="${GPU_CHECK_WORK:-$HERE/scratch}"
 OUTDIR="${OUT:-$PWD/gpu-check-out}"
 DJL_VERSION=0.36.0
 REHEARSE=0 CONFIGS="" ITERS="" WARMUP="" PY="" LIBTORCH="" LIBTORCH_VERSION="" BUILD_JNI=0 CONFIGURE_ONLY="" REFERENCE=1

@@ -92,15 +92,16 @@ public final class TrainConfigJson {
                 }
             }
         }
+        TrainConfig c = null;
         try {
-            construct(args);
+            c = construct(args);
         } catch (ConfigException e) {
             // a member of the wrong type was given the default, which is not what the range check found wrong
             e.problems().stream().filter(m -> wrongType.stream().noneMatch(f -> m.startsWith("field '" + f + "'")))
                     .forEach(p.list::add);
         }
         p.throwIfAny("train config");
-        return construct(args);
+        return c;
     }
 
     /**

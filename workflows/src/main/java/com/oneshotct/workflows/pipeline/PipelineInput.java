@@ -9,6 +9,7 @@ import com.oneshotct.config.ConfigException;
 import com.oneshotct.config.TrainConfig;
 import com.oneshotct.config.TrainConfigJson;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -71,6 +72,11 @@ public record PipelineInput(String dataset, String datasetVersion, String device
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
     private static final Pattern SPLIT = Pattern.compile("[a-z]+");
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Every field the input takes, in {@link #toJson()}'s order. */
+    public static Set<String> fields() {
+        return Collections.unmodifiableSet(FIELDS);
+    }
 
     /** Every field at its default: what {@code {}} means. */
     public static PipelineInput defaults() {

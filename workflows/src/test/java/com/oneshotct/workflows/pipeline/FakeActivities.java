@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * In-memory stand-ins for the four activity interfaces, recording every call in order. The workflow's orchestration
  * is under test here, not the activities (they have their own tests against real storage and a real database).
  */
-final class FakeActivities {
+public final class FakeActivities {
     static final String DATASET_ID = "ab".repeat(32);
     static final Map<String, Map<String, Double>> METRICS = Map.of("test", Map.of("accuracy", 0.75));
     static final int MODEL_VERSION = 3;
@@ -43,7 +44,7 @@ final class FakeActivities {
     /** Where a cancelled fake training writes its final checkpoint. */
     static final int STOPPED_AT = 5;
 
-    enum TrainMode { FINISH, FAIL_FIRST_ATTEMPT, WAIT_FOR_RELEASE, UNTIL_CANCELLED }
+    public enum TrainMode { FINISH, FAIL_FIRST_ATTEMPT, WAIT_FOR_RELEASE, UNTIL_CANCELLED }
 
     /** Calls in order, e.g. {@code setRunStatus waiting}. */
     final List<String> calls = new ArrayList<>();
@@ -57,10 +58,15 @@ final class FakeActivities {
 
     volatile String fetchFailure;
     volatile CountDownLatch fetchGate = new CountDownLatch(0);
-    volatile TrainMode trainMode = TrainMode.FINISH;
-    final CountDownLatch trainStarted = new CountDownLatch(1);
+    public volatile TrainMode trainMode = TrainMode.FINISH;
+    public final CountDownLatch trainStarted = new CountDownLatch(1);
     final CountDownLatch trainRelease = new CountDownLatch(1);
-    volatile CheckpointRef latest;
+    /** The newest checkpoint each run's fake training wrote, by workflow id. */
+    final Map<String, CheckpointRef> latest = new ConcurrentHashMap<>();
+    /** Evaluation metrics by run, where a test wants them to differ; others get {@link #METRICS}. */
+    public final Map<String, Map<String, Map<String, Double>>> metricsByRun = new ConcurrentHashMap<>();
+    /** Runs whose training fails non-retryably (BadData), so that they park. */
+    public final Set<String> failTraining = ConcurrentHashMap.newKeySet();
 
     private final WorkflowClient client;
 
@@ -74,8 +80,12 @@ final class FakeActivities {
         calls.add(call);
     }
 
-    synchronized List<String> calls() {
+    public synchronized List<String> calls() {
         return List.copyOf(calls);
+    }
+
+    public synchronized List<TrainRequest> trainRequests() {
+        return List.copyOf(trainRequests);
     }
 
     synchronized List<String[]> statuses() {
@@ -102,7 +112,7 @@ final class FakeActivities {
         @Override
         public CheckpointRef latestCheckpoint(String workflowId) {
             record("latestCheckpoint");
-            return latest;
+            return latest.get(workflowId);
         }
 
         @Override
@@ -138,9 +148,13 @@ final class FakeActivities {
             }
             int done = Math.min(request.config().checkpointInterval(), request.config().iterations());
             CheckpointRef first = checkpoint(request.workflowId(), attempt, done);
-            latest = first;
+            latest.put(request.workflowId(), first);
             signal(request, new TrainProgress(attempt, done, request.config().iterations(), Map.of("loss", 1.0 / attempt),
                     first.objectKey(), 0.5, done / (double) FAKE_SPLIT));
+            if (failTraining.contains(request.workflowId())) {
+                throw ApplicationFailure.newFailure("simulated bad data for " + request.workflowId(),
+                        ErrorTypes.BAD_DATA);
+            }
             switch (trainMode) {
                 case FAIL_FIRST_ATTEMPT -> {
                     if (attempt == 1) {
@@ -162,14 +176,14 @@ final class FakeActivities {
                         // like the real activity: a final checkpoint, slowly, before acknowledging; a workflow that
                         // did not wait for the acknowledgement would look up the older one
                         sleep(300);
-                        latest = checkpoint(request.workflowId(), attempt, STOPPED_AT);
+                        latest.put(request.workflowId(), checkpoint(request.workflowId(), attempt, STOPPED_AT));
                         throw e;
                     }
                 }
                 case FINISH -> { }
             }
             CheckpointRef last = checkpoint(request.workflowId(), attempt, request.config().iterations());
-            latest = last;
+            latest.put(request.workflowId(), last);
             return new TrainResult(last.iteration(), last.objectKey(), last.id(), 0, false);
         }
     };
@@ -181,7 +195,8 @@ final class FakeActivities {
             synchronized (FakeActivities.this) {
                 evaluated.add(request);
             }
-            return new EvaluateResult(request.checkpoint(), Map.of("test", 11L), METRICS);
+            return new EvaluateResult(request.checkpoint(), Map.of("test", 11L),
+                    metricsByRun.getOrDefault(request.workflowId(), METRICS));
         }
     };
 

@@ -16,21 +16,29 @@ import java.util.function.BooleanSupplier;
  * training) and the GPU queue (training only, so a train activity routed to the wrong queue finds no worker).
  * Time skips only while a client waits for a result; queries and signals leave it alone.
  */
-final class PipelineTestBed implements AutoCloseable {
-    static final String CPU = "oneshot-cpu";
+public final class PipelineTestBed implements AutoCloseable {
+    public static final String CPU = "oneshot-cpu";
     static final String GPU = "oneshot-gpu";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
-    final WorkflowClient client = env.getWorkflowClient();
-    final FakeActivities fakes = new FakeActivities(client);
+    public final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    public final WorkflowClient client = env.getWorkflowClient();
+    public final FakeActivities fakes = new FakeActivities(client);
 
     PipelineTestBed() {
+        this(new Class<?>[0]);
+    }
+
+    /** With more workflow types on the CPU queue beside the pipeline, e.g. the sweep. */
+    public PipelineTestBed(Class<?>... moreWorkflows) {
         // heartbeats reach the server every 100 ms, so a cancellation reaches the fake training at once
         WorkerOptions options =
                 WorkerOptions.newBuilder().setMaxHeartbeatThrottleInterval(Duration.ofMillis(100)).build();
         Worker cpu = env.newWorker(CPU, options);
         cpu.registerWorkflowImplementationTypes(TrainingPipelineImpl.class);
+        if (moreWorkflows.length > 0) {
+            cpu.registerWorkflowImplementationTypes(moreWorkflows);
+        }
         cpu.registerActivitiesImplementations(fakes.registry, fakes.datasets, fakes.evaluation);
         Worker gpu = env.newWorker(GPU, options);
         gpu.registerActivitiesImplementations(fakes.training);
@@ -58,7 +66,7 @@ final class PipelineTestBed implements AutoCloseable {
         return WorkflowStub.fromTyped(stub).getResult(PipelineResult.class);
     }
 
-    static JsonNode json(String text) {
+    public static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
         } catch (Exception e) {
@@ -67,7 +75,7 @@ final class PipelineTestBed implements AutoCloseable {
     }
 
     /** Polls in real time: the server's clock stands still meanwhile. */
-    static void waitUntil(String what, BooleanSupplier condition) {
+    public static void waitUntil(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -10,6 +10,7 @@ import com.oneshotct.worker.cli.ModelCommand;
 import com.oneshotct.worker.cli.PredictCommand;
 import com.oneshotct.worker.cli.ReportCommand;
 import com.oneshotct.worker.cli.RunCommand;
+import com.oneshotct.worker.cli.SweepCommand;
 import com.oneshotct.worker.cli.RunsCommand;
 import com.oneshotct.worker.cli.SynthCommand;
 import com.oneshotct.worker.cli.TrainCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Option;
             RunsCommand.class,
             WorkerCommand.class,
             RunCommand.class,
+            SweepCommand.class,
             TrainCommand.class,
             WeightsCommand.class,
             PredictCommand.class,

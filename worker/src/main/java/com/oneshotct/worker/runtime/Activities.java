@@ -11,6 +11,7 @@ import com.oneshotct.activities.train.RunFiles;
 import com.oneshotct.activities.train.TrainingActivitiesImpl;
 import com.oneshotct.db.Registry;
 import com.oneshotct.workflows.pipeline.TrainingPipelineImpl;
+import com.oneshotct.workflows.sweep.TrainingSweepImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import java.nio.file.Path;
@@ -32,9 +33,9 @@ public record Activities(RegistryActivitiesImpl registry, DatasetActivitiesImpl 
                 new EvaluationActivitiesImpl(files, registry, log, device));
     }
 
-    /** The workflow and every CPU-queue activity. */
+    /** The workflows (the pipeline and the sweep that starts pipelines) and every CPU-queue activity. */
     public void registerCpu(Worker cpu) {
-        cpu.registerWorkflowImplementationTypes(TrainingPipelineImpl.class);
+        cpu.registerWorkflowImplementationTypes(TrainingPipelineImpl.class, TrainingSweepImpl.class);
         cpu.registerActivitiesImplementations(registry, dataset, evaluation);
     }
 

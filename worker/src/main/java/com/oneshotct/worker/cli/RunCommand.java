@@ -325,20 +325,27 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Sends one signal to a running run; an unknown or ended run is refused by name. */
     static int signal(RunCommand parent, CommandSpec spec, String id, String what, Consumer<TrainingPipeline> send) {
-        PrintWriter out = spec.commandLine().getOut();
-        return parent.use((client, address) -> {
-            TrainingPipeline pipeline = client.newWorkflowStub(TrainingPipeline.class, id);
-            try {
-                send.accept(pipeline);
-            } catch (WorkflowNotFoundException e) {
-                WorkflowExecutionDescription d = describe(WorkflowStub.fromTyped(pipeline), id, address);
-                throw new IllegalArgumentException("run '" + id + "' on " + address + " has already ended ("
-                        + state(d.getStatus()) + "); " + what + " has nothing to act on");
-            }
-            out.println(what + " sent to run '" + id + "'");
-            out.flush();
-            return 0;
-        });
+        return parent.use((client, address) -> send(client, address, TrainingPipeline.class, "run", id, what, send,
+                spec.commandLine().getOut()));
+    }
+
+    /**
+     * Sends {@code what} to the {@code kind} (run, sweep) workflow {@code id}; one that has ended is bad input, said
+     * with its final state.
+     */
+    static <T> int send(WorkflowClient client, String address, Class<T> type, String kind, String id, String what,
+            Consumer<T> send, PrintWriter out) {
+        T workflow = client.newWorkflowStub(type, id);
+        try {
+            send.accept(workflow);
+        } catch (WorkflowNotFoundException e) {
+            WorkflowExecutionDescription d = describe(WorkflowStub.fromTyped(workflow), id, address);
+            throw new IllegalArgumentException(kind + " '" + id + "' on " + address + " has already ended ("
+                    + state(d.getStatus()) + "); " + what + " has nothing to act on");
+        }
+        out.println(what + " sent to " + kind + " '" + id + "'");
+        out.flush();
+        return 0;
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,

@@ -17,7 +17,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
@@ -264,20 +263,8 @@ public final class SweepCommand implements Callable<Integer> {
 
     /** Sends one signal to a running sweep; an unknown or ended sweep is refused by name. */
     static int signal(SweepCommand parent, CommandSpec spec, String id, String what, Consumer<TrainingSweep> send) {
-        PrintWriter out = spec.commandLine().getOut();
-        return parent.use((client, address) -> {
-            TrainingSweep sweep = client.newWorkflowStub(TrainingSweep.class, id);
-            try {
-                send.accept(sweep);
-            } catch (WorkflowNotFoundException e) {
-                WorkflowExecutionDescription d = RunCommand.describe(WorkflowStub.fromTyped(sweep), id, address);
-                throw new IllegalArgumentException("sweep '" + id + "' on " + address + " has already ended ("
-                        + RunCommand.state(d.getStatus()) + "); " + what + " has nothing to act on");
-            }
-            out.println(what + " sent to sweep '" + id + "'");
-            out.flush();
-            return 0;
-        });
+        return parent.use((client, address) -> RunCommand.send(client, address, TrainingSweep.class, "sweep", id, what,
+                send, spec.commandLine().getOut()));
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,

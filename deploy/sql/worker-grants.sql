@@ -23,9 +23,10 @@ GRANT SELECT, INSERT ON checkpoints TO oneshot_worker;
 GRANT SELECT, INSERT ON latest_checkpoints TO oneshot_worker;
 GRANT UPDATE (checkpoint_id, iteration, updated_at) ON latest_checkpoints TO oneshot_worker;
 GRANT SELECT, INSERT ON evaluations TO oneshot_worker;
--- promoting a checkpoint moves the model's alias
 GRANT SELECT, INSERT ON model_versions TO oneshot_worker;
-GRANT UPDATE (alias) ON model_versions TO oneshot_worker;
+-- promoting a checkpoint moves the model's alias (best, latest) to its version
+GRANT SELECT, INSERT ON model_aliases TO oneshot_worker;
+GRANT UPDATE (version, updated_at) ON model_aliases TO oneshot_worker;
 
 -- the analysts' views (`oneshot runs`)
 GRANT SELECT ON run_summary, stage_history TO oneshot_worker;

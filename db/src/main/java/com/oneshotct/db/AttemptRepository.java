@@ -48,7 +48,7 @@ public final class AttemptRepository {
                             + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, stage, attempt) DO NOTHING",
                     run, s.stage(), s.attempt(), s.workerIdentity(), s.taskQueue(), s.startedAt());
             StageAttempt a = find(c, s.workflowId(), s.stage(), s.attempt());
-            closeSuperseded(c, run, a);
+            closeSuperseded(c, run, a, null);
             return a;
         });
     }
@@ -82,7 +82,7 @@ public final class AttemptRepository {
                             + " WHERE run_id = ? AND stage = ?",
                     run, stage, activityId, temporalAttempt, workerIdentity, taskQueue, startedAt, run, stage);
             StageAttempt a = byActivity(c, run, stage, activityId, temporalAttempt).orElseThrow();
-            closeSuperseded(c, run, a);
+            closeSuperseded(c, run, a, activityId);
             return a;
         });
     }
@@ -169,14 +169,19 @@ public final class AttemptRepository {
      * heartbeat, or no completion within the stage's timeout) while nobody closed it. It ends when its successor
      * started.
      */
-    private static void closeSuperseded(Connection c, long run, StageAttempt successor) throws SQLException {
+    private static void closeSuperseded(Connection c, long run, StageAttempt successor, String activityId)
+            throws SQLException {
+        // side-by-side executions (validation: one per checkpoint) supersede only earlier attempts of their own
+        // activity; a stage that runs one execution at a time supersedes every earlier open attempt
         update(c, "UPDATE stage_attempts SET outcome = ?, ended_at = greatest(started_at, ?), error_class = ?,"
                         + " error_message = ? || worker_identity || ?"
-                        + " WHERE run_id = ? AND stage = ? AND attempt < ? AND ended_at IS NULL",
+                        + " WHERE run_id = ? AND stage = ? AND attempt < ? AND ended_at IS NULL"
+                        + " AND (NOT ? OR activity_id IS NOT DISTINCT FROM ?)",
                 Outcome.LOST, successor.startedAt(), SUPERSEDED,
                 "attempt " + successor.attempt() + " of this stage started while this one was open: Temporal timed"
                         + " it out (no heartbeat or no completion within the stage's timeout); its worker ",
-                " died, was cut off or stalled", run, successor.stage(), successor.attempt());
+                " died, was cut off or stalled", run, successor.stage(), successor.attempt(),
+                successor.stage().concurrent(), activityId);
     }
 
     /** Every attempt of a run, in stage order and attempt order. */

@@ -26,6 +26,11 @@ public final class EvaluationRepository {
      * row and returns it. The database refuses scores that contradict their own confusion matrix.
      */
     public Evaluation record(long checkpointId, EvaluationScores s) {
+        return record(checkpointId, s, null);
+    }
+
+    /** As {@link #record(long, EvaluationScores)}, saying which images were scored when not the whole split. */
+    public Evaluation record(long checkpointId, EvaluationScores s, String imagesFrom) {
         return jdbc.tx("recording evaluation of checkpoint " + checkpointId + " on split '" + s.split() + "'", c -> {
             Checkpoint k = TrainingRepository.find(c, checkpointId);
             Array labels = c.createArrayOf("text", s.apLabels().toArray());
@@ -34,14 +39,15 @@ public final class EvaluationRepository {
                             + " confusion_matrix, accuracy, weighted_f1, macro_f1,"
                             + " sensitivity_normal, sensitivity_cp, sensitivity_covid,"
                             + " precision_normal, precision_cp, precision_covid,"
-                            + " ap50, ap75, map, coco_ap, coco_ap50, coco_ap75, ap_max_detections, ap_score_threshold)"
-                            + " SELECT run_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+                            + " ap50, ap75, map, coco_ap, coco_ap50, coco_ap75, ap_max_detections, ap_score_threshold,"
+                            + " images_from)"
+                            + " SELECT run_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
                             + " FROM checkpoints WHERE id = ? ON CONFLICT (checkpoint_id, split) DO NOTHING",
                     s.split(), s.imageCount(), labels, matrix, s.accuracy(), s.weightedF1(), s.macroF1(),
                     s.sensitivity().normal(), s.sensitivity().cp(), s.sensitivity().covid(),
                     s.precision().normal(), s.precision().cp(), s.precision().covid(),
                     s.ap50(), s.ap75(), s.map(), s.cocoAp(), s.cocoAp50(), s.cocoAp75(), s.apMaxDetections(),
-                    s.apScoreThreshold(), k.id());
+                    s.apScoreThreshold(), imagesFrom, k.id());
             return first(c, "SELECT " + Rows.EVALUATION_COLUMNS + FROM + " WHERE e.checkpoint_id = ? AND e.split = ?",
                     Rows::evaluation, checkpointId, s.split()).orElseThrow();
         });

@@ -11,7 +11,8 @@ import static com.oneshotct.db.Jdbc.update;
 
 /**
  * Named model versions. Registering a checkpoint under a name gives it the next version number (once: a retry
- * returns the same version); an alias such as {@code champion} names one version of a model at a time.
+ * returns the same version); an alias such as {@code champion} names one version of a model at a time, and a version
+ * may carry several ({@code best} and {@code latest}).
  */
 public final class ModelVersionRepository {
 
@@ -44,7 +45,8 @@ public final class ModelVersionRepository {
 
     public ModelVersion byAlias(String name, String alias) {
         return jdbc.read("reading alias '" + alias + "' of model '" + name + "'", c ->
-                first(c, "SELECT " + Rows.MODEL_VERSION_COLUMNS + FROM + " WHERE m.name = ? AND m.alias = ?",
+                first(c, "SELECT " + Rows.MODEL_VERSION_COLUMNS + FROM + " JOIN model_aliases a ON a.name = m.name"
+                                + " AND a.version = m.version WHERE m.name = ? AND a.alias = ?",
                         Rows::modelVersion, name, alias)
                         .orElseThrow(() -> new NotFoundException("model alias", name + "@" + alias)));
     }
@@ -90,9 +92,9 @@ public final class ModelVersionRepository {
 
     private static ModelVersion alias(Connection c, String name, int version, String alias) throws SQLException {
         find(c, name, version).orElseThrow(() -> new NotFoundException("model version", name + " v" + version));
-        update(c, "UPDATE model_versions SET alias = NULL WHERE name = ? AND alias = ? AND version <> ?",
-                name, alias, version);
-        update(c, "UPDATE model_versions SET alias = ? WHERE name = ? AND version = ?", alias, name, version);
+        update(c, "INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?) ON CONFLICT (name, alias)"
+                + " DO UPDATE SET version = EXCLUDED.version, updated_at = now()"
+                + " WHERE model_aliases.version <> EXCLUDED.version", name, alias, version);
         return find(c, name, version).orElseThrow();
     }
 

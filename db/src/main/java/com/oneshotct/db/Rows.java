@@ -83,7 +83,7 @@ final class Rows {
                     + " e.sensitivity_normal, e.sensitivity_cp, e.sensitivity_covid,"
                     + " e.precision_normal, e.precision_cp, e.precision_covid,"
                     + " e.ap50, e.ap75, e.map, e.coco_ap, e.coco_ap50, e.coco_ap75, e.ap_max_detections,"
-                    + " e.ap_score_threshold";
+                    + " e.ap_score_threshold, e.images_from";
 
     static Evaluation evaluation(ResultSet rs) throws SQLException {
         EvaluationScores scores = new EvaluationScores(rs.getString("split"), rs.getInt("image_count"),
@@ -98,11 +98,13 @@ final class Rows {
                 rs.getInt("ap_max_detections"), rs.getDouble("ap_score_threshold"));
         return new Evaluation(rs.getLong("id"), rs.getString("workflow_id"), rs.getLong("checkpoint_id"),
                 rs.getInt("checkpoint_iteration"), rs.getString("checkpoint_key"), instant(rs, "created_at"),
-                scores);
+                scores, rs.getString("images_from"));
     }
 
     static final String MODEL_VERSION_COLUMNS =
-            "m.name, m.version, m.checkpoint_id, r.workflow_id, c.iteration, c.object_key, m.alias, m.created_at";
+            "m.name, m.version, m.checkpoint_id, r.workflow_id, c.iteration, c.object_key,"
+                    + " (SELECT string_agg(ma.alias, ',' ORDER BY ma.alias) FROM model_aliases ma"
+                    + " WHERE ma.name = m.name AND ma.version = m.version) AS alias, m.created_at";
 
     static ModelVersion modelVersion(ResultSet rs) throws SQLException {
         return new ModelVersion(rs.getString("name"), rs.getInt("version"), rs.getLong("checkpoint_id"),

@@ -127,9 +127,17 @@ abstract class EvaluationModelContract extends DbContract {
         assertEquals("wf-eval", moved.workflowId());
         assertEquals(200, moved.iteration());
 
+        // a version may carry several aliases; moving one leaves the others where they are
+        assertEquals("champion,latest", models.setAlias(name, 2, "latest").alias());
+        assertTrue(models.byAlias(name, "latest").hasAlias("champion"));
+        assertEquals("best", models.setAlias(name, 1, "best").alias());
+        assertEquals("best,latest", models.setAlias(name, 1, "latest").alias());
+        assertEquals("champion", models.version(name, 2).alias());
+        assertEquals(1, models.byAlias(name, "latest").version());
+
         ConstraintViolationException alias = assertThrows(ConstraintViolationException.class,
                 () -> models.setAlias(name, 1, "Not An Alias!"));
-        assertEquals("model_versions_alias_format", alias.constraint());
+        assertEquals("model_aliases_alias_format", alias.constraint());
         assertEquals("model alias 'nobody@champion' not found",
                 assertThrows(NotFoundException.class, () -> models.byAlias("nobody", "champion")).getMessage());
         assertThrows(NotFoundException.class, () -> models.setAlias(name, 9, "champion"));

@@ -73,6 +73,26 @@ abstract class LostAttemptsContract extends DbContract {
         assertEquals(2, s.lostAttempts());
     }
 
+    /** Validations of different checkpoints run side by side: only a retry of the same activity supersedes. */
+    @Test
+    void sideBySideValidationsDoNotSupersedeEachOther() {
+        registry.runs().register(Fixtures.run("wf-val", "resnet18", "synthetic"));
+        AttemptRepository attempts = registry.attempts();
+        StageAttempt a = attempts.begin("wf-val", Stage.VALIDATE, "21", 1, "cpu-1", "oneshot-cpu", at(0));
+        StageAttempt b = attempts.begin("wf-val", Stage.VALIDATE, "22", 1, "cpu-2", "oneshot-cpu", at(5));
+        assertEquals(List.of(1, 2), List.of(a.attempt(), b.attempt()));
+        List<StageAttempt> open = attempts.attempts("wf-val");
+        assertTrue(open.stream().allMatch(StageAttempt::running), "both still running: " + open);
+        // activity 21 is retried (its worker died): its first attempt is superseded, 22's is not
+        StageAttempt retry = attempts.begin("wf-val", Stage.VALIDATE, "21", 2, "cpu-2", "oneshot-cpu", at(60));
+        assertEquals(3, retry.attempt());
+        List<StageAttempt> now = attempts.attempts("wf-val");
+        assertEquals(Outcome.LOST, now.get(0).outcome());
+        assertEquals(AttemptRepository.SUPERSEDED, now.get(0).errorClass());
+        assertTrue(now.get(1).running(), "the other checkpoint's validation still runs: " + now.get(1));
+        assertTrue(now.get(2).running());
+    }
+
     @Test
     void aRunWhoseWorkflowIsGoneEndsLostWithItsOpenAttempts() throws SQLException {
         RunRepository runs = registry.runs();
@@ -133,7 +153,7 @@ abstract class LostAttemptsContract extends DbContract {
                         + " AS v(wf, stage, attempt, worker, started, ended, outcome) ON v.wf = r.workflow_id");
             }
 
-            assertEquals(1, d.migrate().applied());
+            assertEquals(2, d.migrate().applied(), "V7 and V8");
             List<String> rows = new ArrayList<>();
             for (StageAttempt a : d.registry().attempts().attempts("wf-v6")) {
                 rows.add(a.stage().sql() + "#" + a.attempt() + " " + a.outcome() + " " + a.errorClass());

@@ -3,7 +3,6 @@ package com.oneshotct.activities.evaluate;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.oneshotct.activities.Failures;
-import com.oneshotct.activities.fetch.FetchedDataset;
 import com.oneshotct.activities.train.CorruptCheckpointException;
 import com.oneshotct.activities.train.RunFiles;
 import com.oneshotct.db.Checkpoint;
@@ -21,6 +20,10 @@ import com.oneshotct.model.train.TrainedModel;
 import com.oneshotct.workflows.contract.EvaluateRequest;
 import com.oneshotct.workflows.contract.EvaluateResult;
 import com.oneshotct.workflows.contract.EvaluationActivities;
+import com.oneshotct.workflows.contract.CheckpointRef;
+import com.oneshotct.workflows.contract.ValidateRequest;
+import com.oneshotct.workflows.contract.ValidateResult;
+import com.oneshotct.model.data.ValidationSet;
 import io.temporal.activity.Activity;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +32,8 @@ import java.util.function.IntConsumer;
 /**
  * Stage "evaluate": loads the checkpoint the workflow names (verified against the registry's SHA-256), scores it on
  * each requested split of the run's dataset with the model's own detection settings, and records one evaluation row
- * per split (a retry finds the rows already there). Heartbeats the number of images done.
+ * per split (a retry finds the rows already there). Stage "validate" does the same for one checkpoint on the
+ * validation images while the run trains. Both heartbeat the number of images done.
  */
 public final class EvaluationActivitiesImpl implements EvaluationActivities {
     private final RunFiles files;
@@ -51,36 +55,20 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         return log.run(Stage.EVALUATE, () -> evaluate(request, ctx::heartbeat));
     }
 
+    @Override
+    public ValidateResult validate(ValidateRequest request) {
+        var ctx = Activity.getExecutionContext();
+        return log.run(Stage.VALIDATE, () -> validate(request, ctx::heartbeat));
+    }
+
     /** The activity without Temporal; {@code heartbeat} hears images done. */
     public EvaluateResult evaluate(EvaluateRequest request, IntConsumer heartbeat) {
-        Checkpoint row;
-        try {
-            row = registry.training().checkpoint(request.checkpoint().id());
-        } catch (NotFoundException e) {
-            throw Failures.notFound(e.getMessage());
-        }
-        if (!row.workflowId().equals(request.workflowId())) {
-            throw Failures.badConfig("checkpoint " + row.id() + " belongs to run '"
-                    + row.workflowId() + "', not '" + request.workflowId() + "'");
-        }
-        FetchedDataset ds = files.dataset(request.dataset(), request.datasetId());
-        CtDataset data = CtDataset.open(ds.root());
+        Checkpoint row = checkpointOf(request.workflowId(), request.checkpoint());
+        CtDataset data = CtDataset.open(files.dataset(request.dataset(), request.datasetId()).root());
         Map<String, Long> ids = new LinkedHashMap<>();
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
-            TrainedModel model;
-            try {
-                model = TrainedModel.open(files.checkpoint(row), manager);
-            } catch (CorruptCheckpointException | DataException e) {
-                throw Failures.badData(e.getMessage());
-            }
-            if (!model.config().backbone().id().equals(request.backbone())
-                    || model.config().imageSize() != request.imageSize()) {
-                throw Failures.foreignCheckpoint("checkpoint " + row.objectKey() + " holds "
-                        + model.config().backbone().id() + " at " + model.config().imageSize() + " px, the run asks for "
-                        + request.backbone() + " at " + request.imageSize() + " px");
-            }
-            Evaluator evaluator = Evaluator.of(model.net(), ApProtocol.AUTHORS, null);
+            Evaluator evaluator = evaluator(row, manager, request.backbone(), request.imageSize());
             int[] before = {0};
             for (String split : request.splits()) {
                 Evaluation e;
@@ -97,5 +85,60 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
             }
         }
         return new EvaluateResult(request.checkpoint(), ids, metrics);
+    }
+
+    /**
+     * Scores a checkpoint on the run's validation images ({@link ValidationSet}: the validation split, or a
+     * deterministic slice of the training split) and records it as an evaluation on split {@code val}, with which
+     * images it took; a retry finds the row already there.
+     */
+    public ValidateResult validate(ValidateRequest request, IntConsumer heartbeat) {
+        long started = System.nanoTime();
+        Checkpoint row = checkpointOf(request.workflowId(), request.checkpoint());
+        CtDataset data = CtDataset.open(files.dataset(request.dataset(), request.datasetId()).root());
+        ValidationSet set;
+        try {
+            set = ValidationSet.of(data, request.split(), request.maxImages());
+        } catch (IllegalArgumentException e) {
+            throw Failures.badData(e.getMessage());
+        }
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            Evaluator evaluator = evaluator(row, manager, request.backbone(), request.imageSize());
+            Evaluation e = evaluator.evaluate(manager, set, ValidationSet.VAL, (done, total) -> heartbeat.accept(done));
+            EvaluationScores scores = Scores.of(e);
+            long id = registry.evaluations().record(row.id(), scores, set.imagesFrom()).id();
+            return new ValidateResult(request.checkpoint(), id, Scores.headline(scores), set.imagesFrom(),
+                    set.segmentation().size(), set.classification().size(), (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    private Checkpoint checkpointOf(String workflowId, CheckpointRef ref) {
+        Checkpoint row;
+        try {
+            row = registry.training().checkpoint(ref.id());
+        } catch (NotFoundException e) {
+            throw Failures.notFound(e.getMessage());
+        }
+        if (!row.workflowId().equals(workflowId)) {
+            throw Failures.badConfig("checkpoint " + row.id() + " belongs to run '" + row.workflowId() + "', not '"
+                    + workflowId + "'");
+        }
+        return row;
+    }
+
+    /** The checkpoint's model, checked against what the run asks for, with the paper's AP protocol. */
+    private Evaluator evaluator(Checkpoint row, NDManager manager, String backbone, int imageSize) {
+        TrainedModel model;
+        try {
+            model = TrainedModel.open(files.checkpoint(row), manager);
+        } catch (CorruptCheckpointException | DataException e) {
+            throw Failures.badData(e.getMessage());
+        }
+        if (!model.config().backbone().id().equals(backbone) || model.config().imageSize() != imageSize) {
+            throw Failures.foreignCheckpoint("checkpoint " + row.objectKey() + " holds "
+                    + model.config().backbone().id() + " at " + model.config().imageSize() + " px, the run asks for "
+                    + backbone + " at " + imageSize + " px");
+        }
+        return Evaluator.of(model.net(), ApProtocol.AUTHORS, null);
     }
 }

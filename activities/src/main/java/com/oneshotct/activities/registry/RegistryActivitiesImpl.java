@@ -20,6 +20,7 @@ import com.oneshotct.workflows.contract.RegisterMetricsResult;
 import com.oneshotct.workflows.contract.RegisterRequest;
 import com.oneshotct.workflows.contract.RegistryActivities;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -32,6 +33,8 @@ public final class RegistryActivitiesImpl implements RegistryActivities {
 
     /** The alias a run's promoted checkpoint takes: the newest registered version of its model. */
     public static final String LATEST_ALIAS = "latest";
+    /** The alias of the checkpoint a validating run chose. */
+    public static final String BEST_ALIAS = "best";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,26 +94,44 @@ public final class RegistryActivitiesImpl implements RegistryActivities {
         String modelName = required(request.modelName(), "modelName");
         CheckpointRef ref = request.checkpoint();
         return attempts.runNumbered(Stage.REGISTER_METRICS, self -> {
-            Checkpoint k = registry(() -> registry.training().checkpoint(ref.id()));
-            if (!k.workflowId().equals(workflowId)) {
-                throw badConfig("checkpoint " + k.id() + " belongs to run '" + k.workflowId() + "', not to run '"
-                        + workflowId + "'");
-            }
-            if (!k.objectKey().equals(ref.objectKey()) || k.iteration() != ref.iteration()) {
-                throw badConfig("checkpoint " + k.id() + " is '" + k.objectKey() + "' at iteration " + k.iteration()
-                        + ", but the request names '" + ref.objectKey() + "' at iteration " + ref.iteration());
-            }
+            Checkpoint k = checkpointOf(workflowId, ref);
+            Checkpoint last = request.last() == null ? null : checkpointOf(workflowId, request.last());
             Run run = registry(() -> registry.runs().get(workflowId));
             if (run.status().terminal() && run.status() != RunStatus.SUCCEEDED) {
                 throw badConfig("run '" + workflowId + "' already ended as " + run.status().sql()
                         + "; its checkpoint is not promoted");
             }
-            ModelVersion v = registry(() -> registry.models().promote(modelName, k.id(), LATEST_ALIAS));
+            // the chosen checkpoint first, so the last one (when it differs) is the newer version
+            ModelVersion v = registry(() -> registry.models().promote(modelName, k.id(),
+                    last == null ? LATEST_ALIAS : BEST_ALIAS));
+            if (last != null) {
+                registry(() -> registry.models().promote(modelName, last.id(), LATEST_ALIAS));
+            }
             registry(() -> registry.runs().updateStatus(workflowId, RunStatus.SUCCEEDED, null));
             // the run has ended: every attempt but this one that is still open lost its worker
             registry(() -> registry.attempts().closeOpen(workflowId, self));
             return new RegisterMetricsResult(v.name(), v.version());
         });
+    }
+
+    @Override
+    public List<CheckpointRef> checkpoints(String workflowId) {
+        return registry(() -> registry.training().checkpoints(required(workflowId, "workflowId"))).stream()
+                .map(c -> new CheckpointRef(c.id(), c.objectKey(), c.iteration())).toList();
+    }
+
+    /** The registry's row of a checkpoint the workflow names, which must be the run's and match the reference. */
+    private Checkpoint checkpointOf(String workflowId, CheckpointRef ref) {
+        Checkpoint k = registry(() -> registry.training().checkpoint(ref.id()));
+        if (!k.workflowId().equals(workflowId)) {
+            throw badConfig("checkpoint " + k.id() + " belongs to run '" + k.workflowId() + "', not to run '"
+                    + workflowId + "'");
+        }
+        if (!k.objectKey().equals(ref.objectKey()) || k.iteration() != ref.iteration()) {
+            throw badConfig("checkpoint " + k.id() + " is '" + k.objectKey() + "' at iteration " + k.iteration()
+                    + ", but the request names '" + ref.objectKey() + "' at iteration " + ref.iteration());
+        }
+        return k;
     }
 
     private NewRun newRun(RegisterRequest r) {

@@ -276,7 +276,8 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
         private volatile int iteration;
         private volatile long lastBeat = System.nanoTime();
         volatile String lastKey;
-        long lastId;
+        volatile long lastId;
+        volatile int lastCheckpointIteration;
         volatile ActivityCompletionException stopCause;
 
         Loop(TrainRequest r, int iterations, int attempt, int epochSize, Pulse pulse, Checkpoint resumed) {
@@ -288,6 +289,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             if (resumed != null) {
                 lastKey = resumed.objectKey();
                 lastId = resumed.id();
+                lastCheckpointIteration = resumed.iteration();
             }
         }
 
@@ -341,6 +343,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
             flushMetrics();
             lastKey = key;
             lastId = move.offered().id();
+            lastCheckpointIteration = it;
             if (!move.moved()) {
                 LOG.warn("run {}: checkpoint {} is not the latest (the registry names {}); a newer attempt exists",
                         r.workflowId(), key, move.latest().objectKey());
@@ -390,7 +393,7 @@ public final class TrainingActivitiesImpl implements TrainingActivities {
                     ? (System.nanoTime() - started) / 1e9 / (iteration - firstIteration + 1) : 0;
             try {
                 pulse.progress(new TrainProgress(attempt, iteration, iterations, lastLosses, lastKey,
-                        perIteration, iteration / (double) epochSize));
+                        perIteration, iteration / (double) epochSize, lastId, lastCheckpointIteration));
             } catch (RuntimeException e) {
                 LOG.debug("run {}: progress signal not delivered: {}", r.workflowId(), e.getMessage());
             }

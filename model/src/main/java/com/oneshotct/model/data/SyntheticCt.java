@@ -12,25 +12,27 @@ import java.util.stream.Stream;
 /**
  * Deterministic synthetic chest-CT dataset in the CNCB-NCOV layouts (model-spec section 8):
  * <pre>
- * DIR/segmentation/{train,test}/imgs/p0001_0020.png      8-bit grey slice
- * DIR/segmentation/{train,test}/masks/p0001_0020.png     8-bit grey mask: 0 background, 1 lung, 2 GGO, 3 consolidation
- * DIR/segmentation/{train,test}_split_segmentation.txt   stems, sorted, one a line
- * DIR/classification/{train,test}/2_0003_1_0030.png      &lt;class&gt;_&lt;patient&gt;_&lt;scan&gt;_&lt;slice&gt;.png
- * DIR/classification/{train,test}_split_classification.txt  file names, sorted, one a line
+ * DIR/segmentation/{train,val,test}/imgs/p0001_0020.png      8-bit grey slice
+ * DIR/segmentation/{train,val,test}/masks/p0001_0020.png     8-bit grey mask: 0 background, 1 lung, 2 GGO, 3 consol.
+ * DIR/segmentation/{train,val,test}_split_segmentation.txt   stems, sorted, one a line
+ * DIR/classification/{train,val,test}/2_0003_1_0030.png      &lt;class&gt;_&lt;patient&gt;_&lt;scan&gt;_&lt;slice&gt;.png
+ * DIR/classification/{train,val,test}_split_classification.txt  file names, sorted, one a line
  * DIR/manifest.json                                       every other file with size and SHA-256
  * </pre>
  * Each slice is drawn from its own random stream, seeded from (seed, kind, split, index) only, so an item's
  * content does not depend on how many items come before it or on the other counts; it does depend on the size.
  * Same options give byte-identical files on any platform (pure integer and strict floating-point arithmetic, own
  * PNG encoder). Segmentation slices cycle through the appearances by index (of every 10: one Normal, two CP, seven
- * COVID); classification slices cycle through the classes Normal, CP, COVID. Train and test patients are disjoint.
+ * COVID); classification slices cycle through the classes Normal, CP, COVID. Train, validation and test patients are
+ * disjoint (numbered from 1, 2501 and 5001). A split with 0 slices is not written: the validation split is optional.
  */
 public final class SyntheticCt {
-    public static final List<String> SPLITS = List.of("train", "test");
+    public static final List<String> SPLITS = List.of("train", "val", "test");
     /** The reader's rule counts components of more than this many pixels as instances. */
     public static final int INSTANCE_MIN_AREA = 101;
     private static final int SLICES_PER_PATIENT = 4;
     private static final int TEST_PATIENT_BASE = 5001;
+    private static final int VAL_PATIENT_BASE = 2501;
 
     /**
      * Generator options.
@@ -41,14 +43,21 @@ public final class SyntheticCt {
      * @param segTest segmentation test slices
      * @param clsTrain classification training slices (classes round-robin)
      * @param clsTest classification test slices
+     * @param segVal segmentation validation slices, 0..{@value #MAX_VAL_COUNT} (0: no validation split)
+     * @param clsVal classification validation slices, 0..{@value #MAX_VAL_COUNT}
      */
-    public record Options(long seed, int size, int segTrain, int segTest, int clsTrain, int clsTest) {
+    public record Options(long seed, int size, int segTrain, int segTest, int clsTrain, int clsTest, int segVal,
+            int clsVal) {
         public static final long DEFAULT_SEED = 1;
         public static final int DEFAULT_SIZE = 256;
         public static final int DEFAULT_SEG_TRAIN = 24;
         public static final int DEFAULT_SEG_TEST = 8;
         public static final int DEFAULT_CLS_TRAIN = 30;
         public static final int DEFAULT_CLS_TEST = 12;
+        public static final int DEFAULT_SEG_VAL = 8;
+        public static final int DEFAULT_CLS_VAL = 12;
+        /** Keeps validation patients below the test patients' numbers. */
+        public static final int MAX_VAL_COUNT = 2400;
         public static final int MIN_SIZE = 64;
         public static final int MAX_SIZE = 1024;
         /** Keeps patient numbers of the two splits apart and four digits long. */
@@ -63,6 +72,17 @@ public final class SyntheticCt {
             count("segTest (--seg-test)", segTest);
             count("clsTrain (--cls-train)", clsTrain);
             count("clsTest (--cls-test)", clsTest);
+            if (segVal < 0 || segVal > MAX_VAL_COUNT) {
+                throw new IllegalArgumentException("segVal (--seg-val) must be 0.." + MAX_VAL_COUNT + ", got " + segVal);
+            }
+            if (clsVal < 0 || clsVal > MAX_VAL_COUNT) {
+                throw new IllegalArgumentException("clsVal (--cls-val) must be 0.." + MAX_VAL_COUNT + ", got " + clsVal);
+            }
+        }
+
+        /** Without a validation split. */
+        public Options(long seed, int size, int segTrain, int segTest, int clsTrain, int clsTest) {
+            this(seed, size, segTrain, segTest, clsTrain, clsTest, 0, 0);
         }
 
         private static void count(String field, int n) {
@@ -73,27 +93,41 @@ public final class SyntheticCt {
 
         public static Options defaults() {
             return new Options(DEFAULT_SEED, DEFAULT_SIZE, DEFAULT_SEG_TRAIN, DEFAULT_SEG_TEST, DEFAULT_CLS_TRAIN,
-                    DEFAULT_CLS_TEST);
+                    DEFAULT_CLS_TEST, DEFAULT_SEG_VAL, DEFAULT_CLS_VAL);
         }
 
         public Options withSeed(long newSeed) {
-            return new Options(newSeed, size, segTrain, segTest, clsTrain, clsTest);
+            return new Options(newSeed, size, segTrain, segTest, clsTrain, clsTest, segVal, clsVal);
         }
 
         public Options withSize(int newSize) {
-            return new Options(seed, newSize, segTrain, segTest, clsTrain, clsTest);
+            return new Options(seed, newSize, segTrain, segTest, clsTrain, clsTest, segVal, clsVal);
         }
 
+        /** These training and test counts, and no validation split. */
         public Options withCounts(int newSegTrain, int newSegTest, int newClsTrain, int newClsTest) {
             return new Options(seed, size, newSegTrain, newSegTest, newClsTrain, newClsTest);
         }
 
+        /** These validation counts (0, 0: none). */
+        public Options withValidation(int newSegVal, int newClsVal) {
+            return new Options(seed, size, segTrain, segTest, clsTrain, clsTest, newSegVal, newClsVal);
+        }
+
         int segCount(String split) {
-            return split.equals("train") ? segTrain : segTest;
+            return switch (split) {
+                case "train" -> segTrain;
+                case "val" -> segVal;
+                default -> segTest;
+            };
         }
 
         int clsCount(String split) {
-            return split.equals("train") ? clsTrain : clsTest;
+            return switch (split) {
+                case "train" -> clsTrain;
+                case "val" -> clsVal;
+                default -> clsTest;
+            };
         }
     }
 
@@ -137,6 +171,9 @@ public final class SyntheticCt {
         int n = options.size();
         List<SynthResult.SegItem> seg = new ArrayList<>();
         for (String split : SPLITS) {
+            if (options.segCount(split) == 0) {
+                continue;
+            }
             Path imgs = mkdirs(dir.resolve("segmentation").resolve(split).resolve("imgs"));
             Path masks = mkdirs(dir.resolve("segmentation").resolve(split).resolve("masks"));
             List<String> names = new ArrayList<>();
@@ -154,6 +191,9 @@ public final class SyntheticCt {
         }
         List<SynthResult.ClsItem> cls = classificationItems();
         for (String split : SPLITS) {
+            if (options.clsCount(split) == 0) {
+                continue;
+            }
             Path folder = mkdirs(dir.resolve("classification").resolve(split));
             List<String> names = new ArrayList<>();
             int count = options.clsCount(split);
@@ -170,12 +210,29 @@ public final class SyntheticCt {
     }
 
     Slice segmentation(String split, int index, boolean render) {
-        return slice(split.equals("train") ? 0 : 1, index, segAppearance(index), INSTANCE_MIN_AREA, render);
+        return slice(stream(split, 0, 1, 4), index, segAppearance(index), INSTANCE_MIN_AREA, render);
     }
 
     Slice classification(String split, int index, boolean render) {
         // no mask is written, so only the size-scaled minimum applies: lesions keep the same proportions at 64 px
-        return slice(split.equals("train") ? 2 : 3, index, clsClass(index), 12, render);
+        return slice(stream(split, 2, 3, 5), index, clsClass(index), 12, render);
+    }
+
+    /** Each split's own random streams; validation came later and took new numbers, so train and test are unchanged. */
+    private static int stream(String split, int train, int test, int val) {
+        return switch (split) {
+            case "train" -> train;
+            case "val" -> val;
+            default -> test;
+        };
+    }
+
+    private static int patientBase(String split) {
+        return switch (split) {
+            case "train" -> 1;
+            case "val" -> VAL_PATIENT_BASE;
+            default -> TEST_PATIENT_BASE;
+        };
     }
 
     private Slice slice(int stream, int index, ImageClass kind, int floor, boolean render) {
@@ -209,21 +266,21 @@ public final class SyntheticCt {
         return ImageClass.of(index % 3);
     }
 
-    /** {@code p<patient>_<slice>}: four slices per patient, test patients numbered from 5001. */
+    /** {@code p<patient>_<slice>}: four slices per patient, validation patients from 2501, test ones from 5001. */
     static String segName(String split, int index) {
-        int patient = (split.equals("train") ? 1 : TEST_PATIENT_BASE) + index / SLICES_PER_PATIENT;
+        int patient = patientBase(split) + index / SLICES_PER_PATIENT;
         int slice = 20 + 15 * (index % SLICES_PER_PATIENT);
         return String.format("p%04d_%04d", patient, slice);
     }
 
     /**
      * {@code <class>_<patient>_<scan>_<slice>.png}: each patient has one class and four slices over two scans;
-     * test patients numbered from 5001.
+     * validation patients from 2501, test ones from 5001.
      */
     static String clsName(String split, int index) {
         int cls = clsClass(index).index;
         int j = index / 3;
-        int patient = (split.equals("train") ? 1 : TEST_PATIENT_BASE) + 3 * (j / SLICES_PER_PATIENT) + cls;
+        int patient = patientBase(split) + 3 * (j / SLICES_PER_PATIENT) + cls;
         int scan = 1 + (j % SLICES_PER_PATIENT) / 2;
         int slice = 30 + 11 * (j % SLICES_PER_PATIENT);
         return String.format("%d_%04d_%d_%04d.png", cls, patient, scan, slice);

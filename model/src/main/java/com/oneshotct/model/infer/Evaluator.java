@@ -6,6 +6,7 @@ import com.oneshotct.model.data.CtDataset;
 import com.oneshotct.model.data.InstanceMask;
 import com.oneshotct.model.data.SegmentationItem;
 import com.oneshotct.model.data.SegmentationSample;
+import com.oneshotct.model.data.ValidationSet;
 import com.oneshotct.model.metrics.BinaryMask;
 import com.oneshotct.model.metrics.ClassificationCsv;
 import com.oneshotct.model.metrics.ClassificationReport;
@@ -61,6 +62,16 @@ public final class Evaluator {
         if (cls.isEmpty() && seg.isEmpty()) {
             throw new IllegalArgumentException("dataset " + data.root() + " has no images in split '" + split + "'");
         }
+        return evaluate(manager, split, cls, seg, progress);
+    }
+
+    /** Scores these images, recorded under the name {@code split} (a validation set: {@link ValidationSet}). */
+    public Evaluation evaluate(NDManager manager, ValidationSet set, String split, Progress progress) {
+        return evaluate(manager, split, set.classification(), set.segmentation(), progress);
+    }
+
+    private Evaluation evaluate(NDManager manager, String split, List<ClassificationItem> cls,
+            List<SegmentationItem> seg, Progress progress) {
         int total = cls.size() + seg.size();
         int done = 0;
         ConfusionMatrix cm = new ConfusionMatrix();

@@ -54,9 +54,17 @@ public final class SynthCommand implements Callable<Integer> {
             description = "classification test slices, classes round-robin (default ${DEFAULT-VALUE})")
     int clsTest;
 
+    @Option(names = "--seg-val", paramLabel = "N", defaultValue = "" + Options.DEFAULT_SEG_VAL,
+            description = "segmentation validation slices, 0 for no validation split (default ${DEFAULT-VALUE})")
+    int segVal;
+
+    @Option(names = "--cls-val", paramLabel = "N", defaultValue = "" + Options.DEFAULT_CLS_VAL,
+            description = "classification validation slices, 0 for none (default ${DEFAULT-VALUE})")
+    int clsVal;
+
     @Override
     public Integer call() {
-        Options options = new Options(seed, size, segTrain, segTest, clsTrain, clsTest);
+        Options options = new Options(seed, size, segTrain, segTest, clsTrain, clsTest, segVal, clsVal);
         PrintWriter err = spec.commandLine().getErr();
         SynthResult result = new SyntheticCt(options).write(out, line -> {
             err.println(line);
@@ -72,10 +80,10 @@ public final class SynthCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.println("synthetic CT dataset: " + out);
         o.println("seed " + seed + ", " + size + "x" + size + " px");
-        o.println("segmentation: " + segTrain + " train, " + segTest + " test slices in " + out.resolve("segmentation")
+        o.println("segmentation: " + segTrain + " train, " + segVal + " val, " + segTest + " test slices in " + out.resolve("segmentation")
                 + " (instances: " + perLabel[1] + " lung, " + perLabel[2] + " GGO, " + perLabel[3]
                 + " consolidation)");
-        o.println("classification: " + clsTrain + " train, " + clsTest + " test slices in "
+        o.println("classification: " + clsTrain + " train, " + clsVal + " val, " + clsTest + " test slices in "
                 + out.resolve("classification"));
         o.println("manifest: " + manifest + " (" + Manifest.read(manifest).files().size() + " files)");
         o.println("dataset id: " + Manifest.id(manifest));

@@ -53,11 +53,11 @@ class RunCommandTest {
             }
             String id = Workflow.getInfo().getWorkflowId();
             if (abortReason != null) {
-                return new PipelineResult(id, "aborted", null, 0, null, Map.of(), null, 0, abortReason);
+                return new PipelineResult(id, "aborted", null, 0, null, Map.of(), null, 0, abortReason, null);
             }
             return new PipelineResult(id, "succeeded", "ab12", total,
                     new CheckpointRef(7, "runs/" + id + "/attempt-1/iter-" + total + ".ckpt", total),
-                    Map.of("test", Map.of("accuracy", 0.75)), "oneshot-ct", 3, null);
+                    Map.of("test", Map.of("accuracy", 0.75)), "oneshot-ct", 3, null, null);
         }
 
         @Override
@@ -66,7 +66,7 @@ class RunCommandTest {
             attempts.put("register", 1);
             attempts.put("train", 1 + retries);
             return new PipelineProgress("train", "running", 40, total, 2.5, Map.of("loss_mask", 0.25),
-                    "runs/x/attempt-1/iter-40.ckpt", attempts, 3725, null);
+                    "runs/x/attempt-1/iter-40.ckpt", attempts, 3725, null, null);
         }
 
         @Override

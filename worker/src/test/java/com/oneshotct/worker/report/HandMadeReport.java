@@ -56,7 +56,7 @@ final class HandMadeReport {
         EvaluationScores s = new EvaluationScores("test", 38, List.of("lung", "ggo"), ConfusionMatrix.of(MATRIX),
                 23.0 / 38, 0.61, 0.6, new ClassRates(0.9, 6.0 / 11, 8.0 / 17),
                 new ClassRates(9.0 / 15, 0.5, 8.0 / 11), 0.75, 0.5, 0.45, 0.4, 0.7, 0.3, 128, 0.75);
-        Evaluation e = new Evaluation(11, NAME, k.id(), k.iteration(), k.objectKey(), t, s);
+        Evaluation e = new Evaluation(11, NAME, k.id(), k.iteration(), k.objectKey(), t, s, null);
         List<Double> ap = List.of(0.75, 0.7, 0.68, 0.6, 0.55, 0.5, 0.4, 0.3, 0.1, 0.0);
         List<SliceOverlay> overlays = new ArrayList<>();
         for (int i = 0; i < slices; i++) {

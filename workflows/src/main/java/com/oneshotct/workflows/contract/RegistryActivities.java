@@ -24,4 +24,8 @@ public interface RegistryActivities {
     /** Stage "register metrics": model version from the checkpoint, run succeeded. */
     @ActivityMethod
     RegisterMetricsResult registerMetrics(RegisterMetricsRequest request);
+
+    /** Every recorded checkpoint of the run, by iteration (the validation catch-up after training). */
+    @ActivityMethod
+    java.util.List<CheckpointRef> checkpoints(String workflowId);
 }

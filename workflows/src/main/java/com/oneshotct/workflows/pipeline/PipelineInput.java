@@ -36,9 +36,11 @@ import java.util.regex.Pattern;
  * @param heartbeatTimeout the training activity's heartbeat timeout: how soon a lost training worker is noticed;
  *     fetch and evaluate use it too where it is shorter than their own (see {@link StageOptions})
  * @param train the training configuration: what the training activity receives and the checkpoint records
+ * @param validation how checkpoints are scored while the run trains (fields {@code validateEvery},
+ *     {@code valSplit}, {@code valImages}, {@code selectMetric}, {@code earlyStop}, {@code validateConcurrency})
  */
 public record PipelineInput(String dataset, String datasetVersion, String device, String cpuQueue, String gpuQueue, List<String> evalSplits,
-        String modelName, Duration parkTimeout, Duration heartbeatTimeout, TrainConfig train) {
+        String modelName, Duration parkTimeout, Duration heartbeatTimeout, TrainConfig train, Validation validation) {
 
     /**
      * The paper trains with 1e-5; the default is ten times larger because the demo's short synthetic runs (tens of
@@ -52,7 +54,8 @@ public record PipelineInput(String dataset, String datasetVersion, String device
 
     /** The run's own fields; every other field is a {@link TrainConfig} member. */
     private static final List<String> OWN = List.of("datasetVersion", "device", "cpuQueue", "gpuQueue", "evalSplits",
-            "modelName", "parkTimeout", "heartbeatTimeout");
+            "modelName", "parkTimeout", "heartbeatTimeout", "validateEvery", "valSplit", "valImages", "selectMetric",
+            "earlyStop", "validateConcurrency");
     /** Every field the input takes: the dataset, the training members, then the run's other fields. */
     static final Set<String> FIELDS = new LinkedHashSet<>();
 
@@ -81,7 +84,7 @@ public record PipelineInput(String dataset, String datasetVersion, String device
     /** Every field at its default: what {@code {}} means. */
     public static PipelineInput defaults() {
         return new PipelineInput("synthetic-demo", "", "cpu", "oneshot-cpu", "oneshot-gpu", List.of("test"),
-                "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), DEFAULT_TRAIN);
+                "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), DEFAULT_TRAIN, Validation.defaults());
     }
 
     /**
@@ -136,11 +139,18 @@ public record PipelineInput(String dataset, String datasetVersion, String device
         Duration parkTimeout = r.duration("parkTimeout", d.parkTimeout, Duration.ofSeconds(1), Duration.ofDays(366));
         Duration heartbeatTimeout =
                 r.duration("heartbeatTimeout", d.heartbeatTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
+        Validation v = d.validation;
+        Validation validation = new Validation(r.integer("validateEvery", v.every(), 0, TrainConfig.MAX_ITERATIONS),
+                r.text("valSplit", v.split(), SPLIT, "a split name matching " + SPLIT),
+                r.integer("valImages", v.images(), 1, 100_000),
+                r.choice("selectMetric", v.metric(), Validation.METRICS),
+                r.integer("earlyStop", v.earlyStop(), 0, 10_000),
+                r.integer("validateConcurrency", v.concurrency(), 1, 64));
         if (!r.problems().isEmpty()) {
             throw new IllegalArgumentException("pipeline input: " + String.join("; ", r.problems()));
         }
         return new PipelineInput(dataset, datasetVersion, device, cpuQueue, gpuQueue, evalSplits, modelName, parkTimeout,
-                heartbeatTimeout, train);
+                heartbeatTimeout, train, validation);
     }
 
     /**
@@ -159,6 +169,12 @@ public record PipelineInput(String dataset, String datasetVersion, String device
         o.put("modelName", modelName);
         o.put("parkTimeout", parkTimeout.toString());
         o.put("heartbeatTimeout", heartbeatTimeout.toString());
+        o.put("validateEvery", validation.every());
+        o.put("valSplit", validation.split());
+        o.put("valImages", validation.images());
+        o.put("selectMetric", validation.metric());
+        o.put("earlyStop", validation.earlyStop());
+        o.put("validateConcurrency", validation.concurrency());
         return o;
     }
 

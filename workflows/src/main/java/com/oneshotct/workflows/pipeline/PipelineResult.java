@@ -14,8 +14,9 @@ import java.util.Map;
  * @param metrics evaluation headline figures by split then metric
  * @param modelName registered model name (null if none)
  * @param modelVersion registered model version (0 if none)
- * @param message why it was aborted, else null
+ * @param message why it was aborted, or why training ended before its iterations (a stop, an early stop), else null
+ * @param validation the checkpoint validation that chose {@code checkpoint}; null when the run did not validate
  */
 public record PipelineResult(String workflowId, String status, String datasetId, int iterations,
         CheckpointRef checkpoint, Map<String, Map<String, Double>> metrics, String modelName, int modelVersion,
-        String message) {}
+        String message, ValidationProgress validation) {}

@@ -24,6 +24,7 @@ final class ProgressTracker {
     static final String REGISTER = "register";
     static final String FETCH = "fetch_dataset";
     static final String TRAIN = "train";
+    static final String VALIDATE = "validate";
     static final String EVALUATE = "evaluate";
     static final String REGISTER_METRICS = "register_metrics";
     static final String DONE = "done";
@@ -133,6 +134,6 @@ final class ProgressTracker {
         double eta = trained ? 0 : secondsPerIteration < 0 ? -1 : Math.max(0, total - iteration) * secondsPerIteration;
         return new PipelineProgress(stage, status, iteration, total, iteration * epochsPerIteration,
                 new TreeMap<>(losses), latestCheckpoint,
-                new LinkedHashMap<>(attempts), eta, waitingFor);
+                new LinkedHashMap<>(attempts), eta, waitingFor, null);
     }
 }

@@ -18,6 +18,8 @@ import java.time.Duration;
  * <tr><td>fetch dataset</td><td>cpu</td><td>30 min</td><td>2 min, or input if shorter</td><td>2 s .. 1 min</td>
  *     <td>5</td></tr>
  * <tr><td>train</td><td>gpu</td><td>12 h</td><td>input (5 min)</td><td>5 s .. 5 min</td><td>5</td></tr>
+ * <tr><td>validate</td><td>cpu</td><td>2 h</td><td>5 min, or input if shorter</td><td>5 s .. 5 min</td>
+ *     <td>3</td></tr>
  * <tr><td>evaluate</td><td>cpu</td><td>2 h</td><td>5 min, or input if shorter</td><td>5 s .. 5 min</td>
  *     <td>3</td></tr>
  * </table>
@@ -87,6 +89,18 @@ public final class StageOptions {
                 .setStartToCloseTimeout(EVALUATE_TIMEOUT)
                 .setHeartbeatTimeout(heartbeat(EVALUATE_HEARTBEAT, in))
                 .setRetryOptions(retry(Duration.ofSeconds(5), Duration.ofMinutes(5), EVALUATE_ATTEMPTS))
+                .build();
+    }
+
+    /**
+     * One checkpoint's validation, beside training: the evaluation's options. A scoring that fails for good does
+     * not park the run; the checkpoint is just not a candidate. A cancelled run abandons its scorings rather than
+     * cancel them: one left running only records its evaluation, and a cancellation request racing a scoring that
+     * has not started yet is a case the SDK's activity state machine cannot always replay.
+     */
+    public static ActivityOptions validate(PipelineInput in) {
+        return ActivityOptions.newBuilder(evaluate(in))
+                .setCancellationType(ActivityCancellationType.ABANDON)
                 .build();
     }
 

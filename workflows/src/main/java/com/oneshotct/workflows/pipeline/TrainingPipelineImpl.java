@@ -5,6 +5,7 @@ import static com.oneshotct.workflows.pipeline.ProgressTracker.FETCH;
 import static com.oneshotct.workflows.pipeline.ProgressTracker.REGISTER;
 import static com.oneshotct.workflows.pipeline.ProgressTracker.REGISTER_METRICS;
 import static com.oneshotct.workflows.pipeline.ProgressTracker.TRAIN;
+import static com.oneshotct.workflows.pipeline.ProgressTracker.VALIDATE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.oneshotct.config.TrainConfigJson;
@@ -24,6 +25,8 @@ import com.oneshotct.workflows.contract.TrainProgress;
 import com.oneshotct.workflows.contract.TrainRequest;
 import com.oneshotct.workflows.contract.TrainResult;
 import com.oneshotct.workflows.contract.TrainingActivities;
+import com.oneshotct.workflows.contract.ValidateRequest;
+import com.oneshotct.workflows.contract.ValidateResult;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -52,6 +55,8 @@ public class TrainingPipelineImpl implements TrainingPipeline {
     static final String SUCCEEDED = "succeeded";
     /** The first version of this code; a later non-deterministic change branches on a higher one. */
     static final String VERSION_CHANGE_ID = "pipeline-v1";
+    /** Checkpoint validation beside training; histories recorded before it replay without it. */
+    static final String VALIDATION_CHANGE_ID = "checkpoint-validation";
 
     private static final Logger log = Workflow.getLogger(TrainingPipelineImpl.class);
 
@@ -68,6 +73,10 @@ public class TrainingPipelineImpl implements TrainingPipeline {
     private Promise<TrainResult> training;
     /** Set once a stop turned the train stage into a checkpoint lookup: a stop no longer wakes its park. */
     private boolean lookingUp;
+    /** Checkpoint validation; null when the run does not validate. */
+    private CheckpointScoring scoring;
+    /** Why training was stopped early, else null. */
+    private String earlyStop;
 
     /** Ends the run as aborted with this message; thrown from anywhere in the stages, caught in {@link #run}. */
     private static final class Aborted extends RuntimeException {
@@ -105,7 +114,7 @@ public class TrainingPipelineImpl implements TrainingPipeline {
             tracker.finished(ABORTED);
             bookkeep(ABORTED, a.getMessage());
             return new PipelineResult(id, ABORTED, data == null ? null : data.datasetId(), tracker.iteration(),
-                    checkpoint, Map.of(), null, 0, a.getMessage());
+                    checkpoint, Map.of(), null, 0, a.getMessage(), scoring == null ? null : scoring.snapshot());
         } catch (RuntimeException e) {
             if (Failures.isCancel(e)) {
                 // the run itself was cancelled: its own scope is gone, so the registry is told from a detached one
@@ -120,6 +129,15 @@ public class TrainingPipelineImpl implements TrainingPipeline {
         DatasetActivities datasets = Workflow.newActivityStub(DatasetActivities.class, StageOptions.fetch(in));
         EvaluationActivities evaluation =
                 Workflow.newActivityStub(EvaluationActivities.class, StageOptions.evaluate(in));
+        if (Workflow.getVersion(VALIDATION_CHANGE_ID, Workflow.DEFAULT_VERSION, 1) >= 1
+                && in.validation().enabled()) {
+            EvaluationActivities validation =
+                    Workflow.newActivityStub(EvaluationActivities.class, StageOptions.validate(in));
+            scoring = new CheckpointScoring(in.validation(), in.train().checkpointInterval(),
+                    c -> Async.function(validation::validate, new ValidateRequest(id, in.dataset(), data.datasetId(),
+                            c, in.validation().split(), in.validation().images(), in.train().backbone().id(),
+                            in.train().imageSize(), in.device())));
+        }
 
         stage(REGISTER, () -> {
             RegisterRequest request = new RegisterRequest(id, Workflow.getInfo().getRunId(), in.toJson().toString(),
@@ -138,17 +156,24 @@ public class TrainingPipelineImpl implements TrainingPipeline {
         if (checkpoint == null) {
             throw new Aborted("stopped before any checkpoint was written: nothing to evaluate");
         }
+        CheckpointRef last = checkpoint;
+        if (scoring != null) {
+            checkpoint = stage(VALIDATE, () -> select(last));
+        }
         EvaluateResult evaluated = stage(EVALUATE, () -> counted(StageOptions.EVALUATE_ATTEMPTS,
                 () -> evaluation.evaluate(new EvaluateRequest(id, in.dataset(), data.datasetId(), checkpoint,
                         in.evalSplits(), in.train().backbone().id(), in.train().imageSize(), in.device()))));
         RegisterMetricsResult model = stage(REGISTER_METRICS, () -> counted(StageOptions.REGISTRY_ATTEMPTS,
-                () -> registry.registerMetrics(new RegisterMetricsRequest(id, checkpoint, in.modelName()))));
+                () -> registry.registerMetrics(new RegisterMetricsRequest(id, checkpoint, in.modelName(),
+                        scoring == null ? null : last))));
         tracker.finished(SUCCEEDED);
-        String note = trained.stopped()
-                ? "stopped by request after " + checkpoint.iteration() + " of " + in.train().iterations() + " iterations"
+        String note = earlyStop != null ? earlyStop
+                : trained.stopped()
+                ? "stopped by request after " + last.iteration() + " of " + in.train().iterations() + " iterations"
                 : null;
-        return new PipelineResult(id, SUCCEEDED, data.datasetId(), checkpoint.iteration(), checkpoint,
-                evaluated.metrics(), model.modelName(), model.version(), note);
+        return new PipelineResult(id, SUCCEEDED, data.datasetId(), last.iteration(), checkpoint,
+                evaluated.metrics(), model.modelName(), model.version(), note,
+                scoring == null ? null : scoring.snapshot());
     }
 
     /**
@@ -199,7 +224,18 @@ public class TrainingPipelineImpl implements TrainingPipeline {
         CancellationScope scope = Workflow.newCancellationScope(
                 () -> training = Async.function(trainer::train, request));
         scope.run();
-        Workflow.await(() -> training.isCompleted() || stopRequested);
+        // the GPU never waits for scoring: this loop only starts validations (on the CPU queue) as checkpoints
+        // are reported and slots free up, until training ends or a stop (asked for, or early) cancels it
+        while (true) {
+            Workflow.await(() -> training.isCompleted() || stopRequested || scoring != null && scoring.ready());
+            if (scoring != null) {
+                scoring.pump();
+                stopIfStale();
+            }
+            if (training.isCompleted() || stopRequested) {
+                break;
+            }
+        }
         if (!training.isCompleted()) {
             tracker.stopping();
             scope.cancel("stop requested");
@@ -218,6 +254,49 @@ public class TrainingPipelineImpl implements TrainingPipeline {
             }
             throw f;
         }
+    }
+
+    /** Early stop: training has not improved for {@code earlyStop} scored checkpoints; the run stops itself. */
+    private void stopIfStale() {
+        if (earlyStop == null && !stopRequested && scoring.stale()) {
+            ValidationProgress v = scoring.snapshot();
+            earlyStop = "stopped early: " + v.sinceBest() + " scored checkpoints without improving on iteration "
+                    + v.bestIteration() + " (" + v.metric() + " " + String.format("%.4f", v.best()) + ")";
+            log.info("run {}: {}", id, earlyStop);
+            stopRequested = true;
+        }
+    }
+
+    /**
+     * After training: the last checkpoint is a candidate whatever its number; checkpoints the workflow did not
+     * hear of (a lost progress signal) are taken from the registry; then every scoring ends and the best is chosen.
+     * With no checkpoint scored (every scoring failed) the last one is chosen, and the note says so.
+     */
+    private CheckpointRef select(CheckpointRef last) {
+        scoring.offer(last, true);
+        for (CheckpointRef c : registry.checkpoints(id)) {
+            if (c.iteration() <= last.iteration()) {
+                scoring.offer(c, false);
+            }
+        }
+        while (true) {
+            scoring.pump();
+            if (!scoring.busy()) {
+                break;
+            }
+            Workflow.await(() -> scoring.ready() || abortReason != null);
+            if (abortReason != null) {
+                throw new Aborted(abortMessage());
+            }
+        }
+        scoring.close();
+        CheckpointRef best = scoring.best();
+        if (best == null) {
+            log.warn("run {}: no checkpoint could be validated ({} scorings failed, first: {}); testing the last one",
+                    id, scoring.failedCount(), scoring.firstError());
+            return last;
+        }
+        return best;
     }
 
     /** After a stop the registry, not the cancelled activity, says which checkpoint is the newest. */
@@ -279,7 +358,8 @@ public class TrainingPipelineImpl implements TrainingPipeline {
 
     @Override
     public PipelineProgress progress() {
-        return tracker.snapshot();
+        PipelineProgress p = tracker.snapshot();
+        return scoring == null ? p : p.withValidation(scoring.snapshot());
     }
 
     @Override
@@ -300,5 +380,9 @@ public class TrainingPipelineImpl implements TrainingPipeline {
     @Override
     public void trainingProgress(TrainProgress progress) {
         tracker.trainingProgress(progress);
+        if (scoring != null && progress != null && progress.checkpointId() > 0) {
+            scoring.offer(new CheckpointRef(progress.checkpointId(), progress.checkpointKey(),
+                    progress.checkpointIteration()), false);
+        }
     }
 }

@@ -16,6 +16,8 @@ import com.oneshotct.workflows.contract.TrainProgress;
 import com.oneshotct.workflows.contract.TrainRequest;
 import com.oneshotct.workflows.contract.TrainResult;
 import com.oneshotct.workflows.contract.TrainingActivities;
+import com.oneshotct.workflows.contract.ValidateRequest;
+import com.oneshotct.workflows.contract.ValidateResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
@@ -54,6 +56,33 @@ public final class FakeActivities {
     final List<RegisterRequest> registered = new ArrayList<>();
     final List<TrainRequest> trainRequests = new ArrayList<>();
     final List<EvaluateRequest> evaluated = new ArrayList<>();
+    final List<ValidateRequest> validated = new ArrayList<>();
+    final List<RegisterMetricsRequest> promoted = new ArrayList<>();
+    /** Every checkpoint each run's fake training wrote, by workflow id, oldest first. */
+    final Map<String, List<CheckpointRef>> written = new ConcurrentHashMap<>();
+    /**
+     * The fake's validation score (weighted F1) by run and checkpoint iteration; absent: 0.5 + iteration / 10^6,
+     * so by default the last checkpoint is the best and the run tests it, as a run without validation does.
+     */
+    public final Map<String, Map<Integer, Double>> validationByRun = new ConcurrentHashMap<>();
+    /** Validations that fail non-retryably, by run and checkpoint iteration. */
+    public final Map<String, Set<Integer>> failValidation = new ConcurrentHashMap<>();
+    /** Held open until released: validations of these iterations wait on {@link #validationRelease}. */
+    public final Set<Integer> holdValidation = ConcurrentHashMap.newKeySet();
+    public final CountDownLatch validationRelease = new CountDownLatch(1);
+    /** Checkpoints the fake training writes in all, every checkpointInterval iterations (0: first and last only). */
+    public volatile boolean everyCheckpoint;
+    /** Milliseconds between the fake training's checkpoints when it writes every one. */
+    public volatile long checkpointPauseMillis = 50;
+    /** Checkpoint iterations whose progress signal the fake training does not send (a lost signal). */
+    public final Set<Integer> dropSignals = ConcurrentHashMap.newKeySet();
+    /** How long each fake validation takes. */
+    public volatile long validationMillis = 0;
+    /** Counted down when a fake training returns its result. */
+    public final CountDownLatch trainFinished = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger validating = new java.util.concurrent.atomic.AtomicInteger();
+    /** The most validations that ran at once. */
+    public final java.util.concurrent.atomic.AtomicInteger maxValidating = new java.util.concurrent.atomic.AtomicInteger();
     final List<Duration> trainHeartbeatTimeouts = new ArrayList<>();
 
     volatile String fetchFailure;
@@ -80,8 +109,34 @@ public final class FakeActivities {
         calls.add(call);
     }
 
+    /**
+     * The stage calls in order: every call but the checkpoint validations ({@code validate <iteration>}) and the
+     * catch-up lookup ({@code checkpoints}), which run beside training in no fixed order (see
+     * {@link #validationCalls}).
+     */
     public synchronized List<String> calls() {
+        return calls.stream().filter(c -> !validation(c)).toList();
+    }
+
+    /** The validation calls, in the order they ran. */
+    public synchronized List<String> validationCalls() {
+        return calls.stream().filter(FakeActivities::validation).toList();
+    }
+
+    public synchronized List<String> allCalls() {
         return List.copyOf(calls);
+    }
+
+    private static boolean validation(String call) {
+        return call.startsWith("validate ") || call.equals("checkpoints");
+    }
+
+    public synchronized List<ValidateRequest> validated() {
+        return List.copyOf(validated);
+    }
+
+    public synchronized List<RegisterMetricsRequest> promoted() {
+        return List.copyOf(promoted);
     }
 
     public synchronized List<TrainRequest> trainRequests() {
@@ -118,7 +173,16 @@ public final class FakeActivities {
         @Override
         public RegisterMetricsResult registerMetrics(RegisterMetricsRequest request) {
             record("registerMetrics");
+            synchronized (FakeActivities.this) {
+                promoted.add(request);
+            }
             return new RegisterMetricsResult(request.modelName(), MODEL_VERSION);
+        }
+
+        @Override
+        public List<CheckpointRef> checkpoints(String workflowId) {
+            record("checkpoints");
+            return List.copyOf(written.getOrDefault(workflowId, List.of()));
         }
     };
 
@@ -147,10 +211,23 @@ public final class FakeActivities {
                 trainHeartbeatTimeouts.add(ctx.getInfo().getHeartbeatTimeout());
             }
             int done = Math.min(request.config().checkpointInterval(), request.config().iterations());
-            CheckpointRef first = checkpoint(request.workflowId(), attempt, done);
-            latest.put(request.workflowId(), first);
-            signal(request, new TrainProgress(attempt, done, request.config().iterations(), Map.of("loss", 1.0 / attempt),
-                    first.objectKey(), 0.5, done / (double) FAKE_SPLIT));
+            CheckpointRef first = write(request, attempt, done);
+            if (everyCheckpoint) {
+                int interval = request.config().checkpointInterval();
+                for (int it = 2 * interval; it < request.config().iterations(); it += interval) {
+                    sleep(checkpointPauseMillis);
+                    try {
+                        ctx.heartbeat(it);
+                    } catch (ActivityCompletionException e) {
+                        // stopped (early or by request): a final checkpoint where it is, then acknowledge
+                        CheckpointRef last = checkpoint(request.workflowId(), attempt, it);
+                        latest.put(request.workflowId(), last);
+                        written.computeIfAbsent(request.workflowId(), k -> new ArrayList<>()).add(last);
+                        throw e;
+                    }
+                    write(request, attempt, it);
+                }
+            }
             if (failTraining.contains(request.workflowId())) {
                 throw ApplicationFailure.newFailure("simulated bad data for " + request.workflowId(),
                         ErrorTypes.BAD_DATA);
@@ -184,7 +261,23 @@ public final class FakeActivities {
             }
             CheckpointRef last = checkpoint(request.workflowId(), attempt, request.config().iterations());
             latest.put(request.workflowId(), last);
+            written.computeIfAbsent(request.workflowId(), k -> new ArrayList<>()).add(last);
+            trainFinished.countDown();
             return new TrainResult(last.iteration(), last.objectKey(), last.id(), 0, false);
+        }
+
+        /** A checkpoint recorded and reported, as the real activity does after each upload. */
+        private CheckpointRef write(TrainRequest request, int attempt, int iteration) {
+            CheckpointRef c = checkpoint(request.workflowId(), attempt, iteration);
+            latest.put(request.workflowId(), c);
+            written.computeIfAbsent(request.workflowId(), k -> new ArrayList<>()).add(c);
+            if (dropSignals.contains(iteration)) {
+                return c;
+            }
+            signal(request, new TrainProgress(attempt, iteration, request.config().iterations(),
+                    Map.of("loss", 1.0 / attempt), c.objectKey(), 0.5, iteration / (double) FAKE_SPLIT, c.id(),
+                    iteration));
+            return c;
         }
     };
 
@@ -197,6 +290,30 @@ public final class FakeActivities {
             }
             return new EvaluateResult(request.checkpoint(), Map.of("test", 11L),
                     metricsByRun.getOrDefault(request.workflowId(), METRICS));
+        }
+
+        @Override
+        public ValidateResult validate(ValidateRequest request) {
+            int it = request.checkpoint().iteration();
+            record("validate " + it);
+            synchronized (FakeActivities.this) {
+                validated.add(request);
+            }
+            maxValidating.accumulateAndGet(validating.incrementAndGet(), Math::max);
+            try {
+                if (holdValidation.contains(it)) {
+                    await(validationRelease);
+                }
+                sleep(validationMillis);
+            } finally {
+                validating.decrementAndGet();
+            }
+            if (failValidation.getOrDefault(request.workflowId(), Set.of()).contains(it)) {
+                throw ApplicationFailure.newFailure("simulated unreadable checkpoint", ErrorTypes.BAD_DATA);
+            }
+            double f1 = validationByRun.getOrDefault(request.workflowId(), Map.of()).getOrDefault(it, 0.5 + it / 1e6);
+            return new ValidateResult(request.checkpoint(), 100 + it, Map.of("weighted_f1", f1, "map", f1 / 2),
+                    null, 2, 3, 0.01);
         }
     };
 

@@ -56,6 +56,7 @@ class PipelineDocTest {
             "register, status, latest checkpoint, register metrics", "registry",
             "fetch dataset", "fetch",
             "train", "train",
+            "validate", "validate",
             "evaluate", "evaluate");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|min|h)\\b");
 

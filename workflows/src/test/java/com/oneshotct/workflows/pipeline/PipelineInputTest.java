@@ -33,7 +33,8 @@ class PipelineInputTest {
         PipelineInput d = PipelineInput.parse(json("{}"));
         assertEquals(new PipelineInput("synthetic-demo", "", "cpu", "oneshot-cpu", "oneshot-gpu", List.of("test"),
                 "oneshot-ct", Duration.ofDays(7), Duration.ofMinutes(5), TrainConfig.builder().optBackbone("resnet18")
-                .optImageSize(128).optIterations(40).optCheckpointInterval(10).optSeed(1).optLr(1e-4).build()), d,
+                .optImageSize(128).optIterations(40).optCheckpointInterval(10).optSeed(1).optLr(1e-4).build(),
+                new Validation(1, "val", 64, "auto", 0, 2)), d,
                 "the paper's training but for the demo-sized fields");
         assertEquals(d, PipelineInput.parse(null));
         assertEquals(d, PipelineInput.parse(NullNode.instance));
@@ -50,7 +51,8 @@ class PipelineInputTest {
                  "clsBatch": 8, "bnMode": "TRAIN_BATCH_EVAL_RUNNING", "lrDecay": 800,
                  "headLrScale": 0.1, "pretrain": 400, "bodyLrScale": 0.05,
                  "anchorSizes": [2, 4, 8, 16, 32, 64, 128], "weightDecay": 0, "beta1": 0.8, "beta2": 0.99,
-                 "eps": 1e-6}""";
+                 "eps": 1e-6, "validateEvery": 3, "valSplit": "dev", "valImages": 200, "selectMetric": "ap50",
+                 "earlyStop": 4, "validateConcurrency": 3}""";
         PipelineInput in = PipelineInput.parse(json(full));
         assertEquals(new PipelineInput("cncb.v2", "0123abcd", "gpu:1", "cpu-a", "gpu-b", List.of("val", "test"), "OneShot-X",
                 Duration.ofDays(2), Duration.ofSeconds(30), TrainConfig.builder().optBackbone("resnext50_32x4d")
@@ -58,7 +60,7 @@ class PipelineInputTest {
                         .optLr(1e-5).optWeightDecay(0).optBetas(0.8, 0.99).optEps(1e-6).optSegWarmup(40)
                         .optClsBatch(8).optBnMode("TRAIN_BATCH_EVAL_RUNNING").optLrDecay(800).optHeadLrScale(0.1)
                         .optPretrain(400).optBodyLrScale(0.05).optAnchorSizes(List.of(2, 4, 8, 16, 32, 64, 128))
-                        .build()), in);
+                        .build(), new Validation(3, "dev", 200, "ap50", 4, 3)), in);
         assertEquals(in, PipelineInput.parse(in.toJson()));
         assertEquals(in, PipelineInput.parse(new TextNode(in.toJson().toString())), "as a string holding JSON");
         assertEquals(List.copyOf(PipelineInput.FIELDS), toList(in.toJson().fieldNames()), "every field, in order");
@@ -106,6 +108,10 @@ class PipelineInputTest {
             {"lrDecay": -1}                        | field 'lrDecay' must be between 0 and 10000000, got -1
             {"headLrScale": 0}                     | field 'headLrScale' must be above 0.0 and at most 1.0, got 0.0
             {"headLrScale": 2}                     | field 'headLrScale' must be above 0.0 and at most 1.0, got 2.0
+            {"validateEvery": -1}                  | field 'validateEvery' must be between 0 and 10000000, got -1
+            {"selectMetric": "loss"}               | field 'selectMetric' must be one of auto, weighted_f1
+            {"valImages": 0}                       | field 'valImages' must be between 1 and 100000, got 0
+            {"validateConcurrency": 0}             | field 'validateConcurrency' must be between 1 and 64
             {"pretrain": -5}                       | field 'pretrain' must be between 0 and 10000000, got -5
             {"bodyLrScale": 0}                     | field 'bodyLrScale' must be above 0.0 and at most 1.0, got 0.0
             {"bodyLrScale": 1.5}                   | field 'bodyLrScale' must be above 0.0 and at most 1.0, got 1.5

@@ -46,12 +46,17 @@ class TrainingPipelineTest {
 
         CheckpointRef last = FakeActivities.checkpoint("run-happy", 1, 12);
         assertEquals(new PipelineResult("run-happy", "succeeded", FakeActivities.DATASET_ID, 12, last,
-                FakeActivities.METRICS, "oneshot-ct", FakeActivities.MODEL_VERSION, null), result);
+                FakeActivities.METRICS, "oneshot-ct", FakeActivities.MODEL_VERSION, null, result.validation()), result);
+        // both checkpoints (10 and the last, 12) validated on the CPU queue; the fake scores the later one higher
+        assertEquals(List.of(10, 12), List.copyOf(result.validation().scores().keySet()));
+        assertEquals(12, result.validation().bestIteration());
+        assertEquals("weighted_f1", result.validation().metric());
         assertEquals(List.of("registerRun", "setRunStatus running", "fetchDataset", "train", "evaluate",
                 "registerMetrics"), bed.fakes.calls());
         assertEquals(Map.of("RegisterRun", PipelineTestBed.CPU, "SetRunStatus", PipelineTestBed.CPU,
                 "FetchDataset", PipelineTestBed.CPU, "Train", PipelineTestBed.GPU, "Evaluate", PipelineTestBed.CPU,
-                "RegisterMetrics", PipelineTestBed.CPU), bed.fakes.queues);
+                "RegisterMetrics", PipelineTestBed.CPU, "Validate", PipelineTestBed.CPU, "Checkpoints",
+                PipelineTestBed.CPU), bed.fakes.queues);
 
         PipelineInput input = PipelineInput.parse(PipelineTestBed.json(request));
         RegisterRequest registered = bed.fakes.registered.get(0);

@@ -24,4 +24,15 @@ public interface RegistryActivities {
     /** Stage "register metrics": model version from the checkpoint, run succeeded. */
     @ActivityMethod
     RegisterMetricsResult registerMetrics(RegisterMetricsRequest request);
+
+    /**
+     * A sweep and all its points, before its first child starts (a retry finds the rows and returns; the same sweep
+     * id with another input or other points fails as BadConfig).
+     */
+    @ActivityMethod
+    void registerSweep(RegisterSweepRequest request);
+
+    /** How the sweep ended: {@code completed}, {@code stopped}, {@code aborted} or {@code cancelled}. */
+    @ActivityMethod
+    void setSweepStatus(String sweepId, String status);
 }

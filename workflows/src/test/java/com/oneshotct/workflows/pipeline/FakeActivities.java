@@ -11,6 +11,7 @@ import com.oneshotct.workflows.contract.FetchResult;
 import com.oneshotct.workflows.contract.RegisterMetricsRequest;
 import com.oneshotct.workflows.contract.RegisterMetricsResult;
 import com.oneshotct.workflows.contract.RegisterRequest;
+import com.oneshotct.workflows.contract.RegisterSweepRequest;
 import com.oneshotct.workflows.contract.RegistryActivities;
 import com.oneshotct.workflows.contract.TrainProgress;
 import com.oneshotct.workflows.contract.TrainRequest;
@@ -65,6 +66,10 @@ public final class FakeActivities {
     final Map<String, CheckpointRef> latest = new ConcurrentHashMap<>();
     /** Evaluation metrics by run, where a test wants them to differ; others get {@link #METRICS}. */
     public final Map<String, Map<String, Map<String, Double>>> metricsByRun = new ConcurrentHashMap<>();
+    /** The sweeps recorded, in order. */
+    final List<RegisterSweepRequest> sweeps = new ArrayList<>();
+    /** The error type registerSweep fails with (BadConfig: at once; any other: on every attempt); null: it works. */
+    public volatile String sweepRegistryFailure;
     /** Runs whose training fails non-retryably (BadData), so that they park. */
     public final Set<String> failTraining = ConcurrentHashMap.newKeySet();
 
@@ -82,6 +87,10 @@ public final class FakeActivities {
 
     public synchronized List<String> calls() {
         return List.copyOf(calls);
+    }
+
+    public synchronized List<RegisterSweepRequest> sweeps() {
+        return List.copyOf(sweeps);
     }
 
     public synchronized List<TrainRequest> trainRequests() {
@@ -119,6 +128,23 @@ public final class FakeActivities {
         public RegisterMetricsResult registerMetrics(RegisterMetricsRequest request) {
             record("registerMetrics");
             return new RegisterMetricsResult(request.modelName(), MODEL_VERSION);
+        }
+
+        @Override
+        public void registerSweep(RegisterSweepRequest request) {
+            record("registerSweep " + request.sweepId());
+            String failure = sweepRegistryFailure;
+            if (failure != null) {
+                throw ApplicationFailure.newFailure("simulated registry failure for " + request.sweepId(), failure);
+            }
+            synchronized (FakeActivities.this) {
+                sweeps.add(request);
+            }
+        }
+
+        @Override
+        public void setSweepStatus(String sweepId, String status) {
+            record("setSweepStatus " + sweepId + " " + status);
         }
     };
 

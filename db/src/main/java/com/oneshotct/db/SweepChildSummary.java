@@ -22,4 +22,9 @@ public record SweepChildSummary(String sweepId, int k, String workflowId, String
                                 String metric, Double bestVal, String split, Double splitValue, Double accuracy,
                                 Double weightedF1, Double macroF1, Double ap50, Double map, Double cocoAp,
                                 Integer evalIteration, Integer rank, SweepStatus sweepStatus, String error) {
+
+    /** Whether the child registered its run ({@code runs} has no status pending or skipped, so this is exact). */
+    public boolean hasRun() {
+        return !"pending".equals(status) && !"skipped".equals(status);
+    }
 }

@@ -20,6 +20,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,11 +78,35 @@ class SweepAcrossWorkersTest {
                 Registry registry = services.registry();
                 trainingNeverExceededTwoAtOnce(registry);
                 summaryRanksTheEvaluatedPoints(registry);
+                String status = cli(services, "sweep", "status", SWEEP);
+                assertTrue(status.contains("sweep " + SWEEP + ": completed (3 of 4 succeeded)"), status);
+                assertTrue(status.contains("registry: sweep " + SWEEP + " completed, ranked by weighted_f1"), status);
+                String compared = cli(services, "runs", "compare", "--sweep", SWEEP);
+                // every point with a run, the aborted one too (unranked, so last)
+                assertTrue(compared.startsWith("sweep " + SWEEP + ": 4 runs, best rank first"), compared);
+                assertTrue(compared.matches("(?s).*\\* +status +succeeded +succeeded +succeeded +aborted\\R.*"),
+                        compared);
+                assertTrue(compared.matches("(?s).*\\* +request\\.dataset .*"), compared);
             } finally {
                 WorkerJvms.stop(one);
                 WorkerJvms.stop(two);
             }
         }
+    }
+
+    /** Runs {@code oneshot ARGS} in a JVM of its own with the stack's environment, as a user would; its output. */
+    private static String cli(CrashStack services, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "com.oneshotct.worker.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(services.stack().environment());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "oneshot " + String.join(" ", args) + " did not end");
+        assertEquals(0, p.exitValue(), "oneshot " + String.join(" ", args) + ":\n" + out);
+        System.out.println("SweepAcrossWorkersTest: $ oneshot " + String.join(" ", args) + "\n" + out);
+        return out;
     }
 
     /** The most children the sweep's history shows started and not yet ended at once. */

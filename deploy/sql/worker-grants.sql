@@ -27,6 +27,10 @@ GRANT SELECT, INSERT ON model_versions TO oneshot_worker;
 -- promoting a checkpoint moves the model's alias (best, latest) to its version
 GRANT SELECT, INSERT ON model_aliases TO oneshot_worker;
 GRANT UPDATE (version, updated_at) ON model_aliases TO oneshot_worker;
+-- a sweep records itself and its points once, then only its ending
+GRANT SELECT, INSERT ON sweeps TO oneshot_worker;
+GRANT UPDATE (status, ended_at) ON sweeps TO oneshot_worker;
+GRANT SELECT, INSERT ON sweep_children TO oneshot_worker;
 
 -- the analysts' views (`oneshot runs`)
-GRANT SELECT ON run_summary, stage_history TO oneshot_worker;
+GRANT SELECT ON run_summary, stage_history, sweep_summary TO oneshot_worker;

@@ -11,6 +11,7 @@ public final class Registry {
     private final EvaluationRepository evaluations;
     private final ModelVersionRepository models;
     private final AuditQueries audit;
+    private final SweepRepository sweeps;
 
     public Registry(DataSource dataSource) {
         this.runs = new RunRepository(dataSource);
@@ -19,6 +20,7 @@ public final class Registry {
         this.evaluations = new EvaluationRepository(dataSource);
         this.models = new ModelVersionRepository(dataSource);
         this.audit = new AuditQueries(dataSource);
+        this.sweeps = new SweepRepository(dataSource);
     }
 
     public RunRepository runs() {
@@ -43,5 +45,9 @@ public final class Registry {
 
     public AuditQueries audit() {
         return audit;
+    }
+
+    public SweepRepository sweeps() {
+        return sweeps;
     }
 }

@@ -112,6 +112,33 @@ final class Rows {
                 rs.getString("alias"), instant(rs, "created_at"));
     }
 
+    static final String SWEEP_COLUMNS =
+            "s.workflow_id, s.temporal_run_id, s.input::text AS input, s.metric, s.split, s.max_concurrent, s.status,"
+                    + " s.created_at, s.ended_at,"
+                    + " (SELECT count(*) FROM sweep_children sc WHERE sc.sweep_id = s.id) AS points";
+
+    static Sweep sweep(ResultSet rs) throws SQLException {
+        return new Sweep(rs.getString("workflow_id"), rs.getString("temporal_run_id"), rs.getString("input"),
+                rs.getString("metric"), rs.getString("split"), rs.getInt("max_concurrent"),
+                SweepStatus.of(rs.getString("status")), instant(rs, "created_at"), instant(rs, "ended_at"),
+                rs.getInt("points"));
+    }
+
+    static final String SWEEP_SUMMARY_COLUMNS =
+            "ss.sweep_id, ss.k, ss.workflow_id, ss.point::text AS point, ss.status, ss.metric, ss.best_val, ss.split,"
+                    + " ss.split_value, ss.accuracy, ss.weighted_f1, ss.macro_f1, ss.ap50, ss.map, ss.coco_ap,"
+                    + " ss.eval_iteration, ss.rank, ss.sweep_status, ss.error";
+
+    static SweepChildSummary sweepChild(ResultSet rs) throws SQLException {
+        return new SweepChildSummary(rs.getString("sweep_id"), rs.getInt("k"), rs.getString("workflow_id"),
+                rs.getString("point"), rs.getString("status"), rs.getString("metric"),
+                nullableDouble(rs, "best_val"), rs.getString("split"), nullableDouble(rs, "split_value"),
+                nullableDouble(rs, "accuracy"), nullableDouble(rs, "weighted_f1"), nullableDouble(rs, "macro_f1"),
+                nullableDouble(rs, "ap50"), nullableDouble(rs, "map"), nullableDouble(rs, "coco_ap"),
+                Jdbc.nullableInt(rs, "eval_iteration"), Jdbc.nullableInt(rs, "rank"),
+                SweepStatus.of(rs.getString("sweep_status")), rs.getString("error"));
+    }
+
     private static List<String> textArray(Array a) throws SQLException {
         return Arrays.asList((String[]) a.getArray());
     }

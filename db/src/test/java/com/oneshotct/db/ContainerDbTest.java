@@ -76,4 +76,12 @@ class ContainerDbTest {
             return ContainerDbTest.server();
         }
     }
+
+    @Nested
+    class Sweeps extends SweepRepositoryContract {
+        @Override
+        protected DbConfig server() {
+            return ContainerDbTest.server();
+        }
+    }
 }

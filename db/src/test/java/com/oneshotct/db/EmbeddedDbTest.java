@@ -70,4 +70,12 @@ class EmbeddedDbTest {
             return EmbeddedDbTest.server();
         }
     }
+
+    @Nested
+    class Sweeps extends SweepRepositoryContract {
+        @Override
+        protected DbConfig server() {
+            return EmbeddedDbTest.server();
+        }
+    }
 }

@@ -153,7 +153,7 @@ abstract class LostAttemptsContract extends DbContract {
                         + " AS v(wf, stage, attempt, worker, started, ended, outcome) ON v.wf = r.workflow_id");
             }
 
-            assertEquals(2, d.migrate().applied(), "V7 and V8");
+            assertEquals(3, d.migrate().applied(), "V7, V8 and V9");
             List<String> rows = new ArrayList<>();
             for (StageAttempt a : d.registry().attempts().attempts("wf-v6")) {
                 rows.add(a.stage().sql() + "#" + a.attempt() + " " + a.outcome() + " " + a.errorClass());

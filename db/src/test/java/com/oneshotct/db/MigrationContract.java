@@ -22,20 +22,20 @@ abstract class MigrationContract extends DbContract {
         String fresh = freshSchemaName("migrate");
         try (Database first = Database.open(server().withSchema(fresh))) {
             MigrationReport report = first.migrate();
-            assertEquals(8, report.applied(), "V1 tables, V2 views, V3 attempt activity ids, V4 attempt notes,"
+            assertEquals(9, report.applied(), "V1 tables, V2 views, V3 attempt activity ids, V4 attempt notes,"
                     + " V5 latest checkpoint ties, V6 evaluation AP protocol, V7 lost attempts and runs,"
-                    + " V8 checkpoint validation");
-            assertEquals("8", report.schemaVersion());
+                    + " V8 checkpoint validation, V9 sweeps");
+            assertEquals("9", report.schemaVersion());
             assertEquals(List.of("checkpoints", "datasets", "evaluations", "latest_checkpoints", "model_aliases",
-                    "model_versions",
-                    "runs", "stage_attempts", "training_metrics"), names(first, fresh, "BASE TABLE"));
-            assertEquals(List.of("run_summary", "stage_history"), names(first, fresh, "VIEW"));
+                    "model_versions", "runs", "stage_attempts", "sweep_children", "sweeps", "training_metrics"),
+                    names(first, fresh, "BASE TABLE"));
+            assertEquals(List.of("run_summary", "stage_history", "sweep_summary"), names(first, fresh, "VIEW"));
         }
         // a new pool is a restarted worker: nothing to apply, and what was applied still validates
         try (Database restarted = Database.open(server().withSchema(fresh))) {
             MigrationReport again = restarted.migrate();
             assertEquals(0, again.applied());
-            assertEquals("8", again.schemaVersion());
+            assertEquals("9", again.schemaVersion());
             restarted.validate();
             drop(restarted, fresh);
         }
@@ -58,7 +58,7 @@ abstract class MigrationContract extends DbContract {
                         + " 1, 1, 0.5, 0.4, 0.3, 0.2, 0.3, 0.1"
                         + " FROM " + fresh + ".checkpoints WHERE id = " + k.id());
             }
-            assertEquals(3, d.migrate().applied(), "V6, V7 and V8");
+            assertEquals(4, d.migrate().applied(), "V6, V7, V8 and V9");
             EvaluationScores old = d.registry().evaluations().evaluations("wf-v5").get(0).scores();
             assertEquals(4, old.apMaxDetections());
             assertEquals(0.75, old.apScoreThreshold());

@@ -10,14 +10,17 @@ import com.oneshotct.activities.Failures;
 import com.oneshotct.db.Checkpoint;
 import com.oneshotct.db.ModelVersion;
 import com.oneshotct.db.NewRun;
+import com.oneshotct.db.NewSweep;
 import com.oneshotct.db.Registry;
 import com.oneshotct.db.Run;
 import com.oneshotct.db.RunStatus;
 import com.oneshotct.db.Stage;
+import com.oneshotct.db.SweepStatus;
 import com.oneshotct.workflows.contract.CheckpointRef;
 import com.oneshotct.workflows.contract.RegisterMetricsRequest;
 import com.oneshotct.workflows.contract.RegisterMetricsResult;
 import com.oneshotct.workflows.contract.RegisterRequest;
+import com.oneshotct.workflows.contract.RegisterSweepRequest;
 import com.oneshotct.workflows.contract.RegistryActivities;
 import java.util.Arrays;
 import java.util.List;
@@ -132,6 +135,49 @@ public final class RegistryActivitiesImpl implements RegistryActivities {
                     + ", but the request names '" + ref.objectKey() + "' at iteration " + ref.iteration());
         }
         return k;
+    }
+
+    @Override
+    public void registerSweep(RegisterSweepRequest request) {
+        if (request == null || request.points() == null || request.points().isEmpty()) {
+            throw badConfig("the register sweep request is missing or has no points: " + request);
+        }
+        String sweepId = required(request.sweepId(), "sweepId");
+        object(request.inputJson(), "inputJson of sweep '" + sweepId + "'");
+        List<NewSweep.Point> points = request.points().stream().map(p -> new NewSweep.Point(p.k(),
+                required(p.workflowId(), "workflowId of point " + p.k()),
+                object(p.valuesJson(), "valuesJson of point " + p.k() + " of sweep '" + sweepId + "'"))).toList();
+        registry(() -> registry.sweeps().register(new NewSweep(sweepId, request.temporalRunId(), request.inputJson(),
+                request.metric(), required(request.split(), "split"), request.maxConcurrent(), points)));
+    }
+
+    @Override
+    public void setSweepStatus(String sweepId, String status) {
+        SweepStatus s;
+        try {
+            s = SweepStatus.of(required(status, "status"));
+        } catch (IllegalArgumentException e) {
+            throw badConfig("unknown sweep status '" + status + "': expected one of "
+                    + Arrays.stream(SweepStatus.values()).map(SweepStatus::sql).collect(Collectors.joining(", ")));
+        }
+        if (s == SweepStatus.RUNNING) {
+            throw badConfig("a sweep's status is set when it ends; 'running' is where it starts");
+        }
+        registry(() -> registry.sweeps().end(required(sweepId, "sweepId"), s));
+    }
+
+    /** {@code json} when it is a JSON object; otherwise a non-retryable BadConfig naming {@code what}. */
+    private static String object(String json, String what) {
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(required(json, what));
+        } catch (JsonProcessingException e) {
+            throw badConfig(what + " is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw badConfig(what + " must be a JSON object, got " + json);
+        }
+        return json;
     }
 
     private NewRun newRun(RegisterRequest r) {

@@ -52,7 +52,10 @@ final class RegistryJson {
     private RegistryJson() {
     }
 
-    /** {@code value} as indented JSON; every {@code requestJson} text field becomes a {@code request} object. */
+    /**
+     * {@code value} as indented JSON; every {@code requestJson} text field becomes a {@code request} object, every
+     * {@code pointJson} (a sweep point's values) a {@code point} object.
+     */
     static String write(Object value) {
         try {
             JsonNode tree = MAPPER.valueToTree(value);
@@ -64,10 +67,12 @@ final class RegistryJson {
     }
 
     private static void inlineRequests(JsonNode node) throws JsonProcessingException {
-        if (node instanceof ObjectNode o && o.has("requestJson") && o.get("requestJson").isTextual()) {
-            JsonNode request = MAPPER.readTree(o.get("requestJson").textValue());
-            o.remove("requestJson");
-            o.set("request", request);
+        for (String field : new String[] {"request", "point"}) {
+            if (node instanceof ObjectNode o && o.has(field + "Json") && o.get(field + "Json").isTextual()) {
+                JsonNode inlined = MAPPER.readTree(o.get(field + "Json").textValue());
+                o.remove(field + "Json");
+                o.set(field, inlined);
+            }
         }
         for (JsonNode child : node) {
             inlineRequests(child);

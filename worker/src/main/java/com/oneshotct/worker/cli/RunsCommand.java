@@ -6,10 +6,12 @@ import com.oneshotct.db.Database;
 import com.oneshotct.db.DbConfig;
 import com.oneshotct.db.Metric;
 import com.oneshotct.db.NotFoundException;
+import com.oneshotct.db.Registry;
 import com.oneshotct.db.RunComparison;
 import com.oneshotct.db.RunDetail;
 import com.oneshotct.db.RunFilter;
 import com.oneshotct.db.RunStatus;
+import com.oneshotct.db.SweepChildSummary;
 import com.oneshotct.worker.temporal.TemporalConfig;
 import io.temporal.client.WorkflowClient;
 import picocli.CommandLine;
@@ -78,9 +80,14 @@ public final class RunsCommand implements Callable<Integer> {
 
     /** Runs a query and prints its result; an unknown id is bad input (exit 2), not a crash. */
     <T> int query(CommandSpec sub, Function<AuditQueries, T> q, boolean json, Function<T, String> text) {
+        return read(sub, r -> q.apply(r.audit()), json, text);
+    }
+
+    /** Reads the registry and prints the result; an unknown id is bad input (exit 2), not a crash. */
+    <T> int read(CommandSpec sub, Function<Registry, T> q, boolean json, Function<T, String> text) {
         T result;
         try (Database db = Database.open(config.get())) {
-            result = q.apply(db.registry().audit());
+            result = q.apply(db.registry());
         } catch (NotFoundException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -203,15 +210,43 @@ public final class RunsCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "RUN_ID", arity = "2..*", description = "two or more workflow ids")
-        List<String> runIds;
+        @Parameters(paramLabel = "RUN_ID", arity = "0..*", description = "two or more workflow ids")
+        List<String> runIds = List.of();
+
+        @Option(names = "--sweep", paramLabel = "SWEEP_ID",
+                description = "compare the runs of this sweep's points instead, best rank first (points not run"
+                        + " yet are left out)")
+        String sweep;
 
         @Option(names = "--json", description = "print JSON")
         boolean json;
 
         @Override
         public Integer call() {
-            return parent.query(spec, q -> q.compare(runIds), json, (RunComparison c) -> RunsFormat.compare(c));
+            if (sweep != null && !runIds.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give run ids or --sweep, not both");
+            }
+            if (sweep == null && runIds.size() < 2) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "compare needs two or more run ids, or --sweep SWEEP_ID");
+            }
+            if (sweep == null) {
+                return parent.query(spec, q -> q.compare(runIds), json, (RunComparison c) -> RunsFormat.compare(c));
+            }
+            return parent.read(spec, r -> r.audit().compare(sweepRuns(r, sweep)), json,
+                    (RunComparison c) -> "sweep " + sweep + ": " + c.workflowIds().size() + " runs, best rank first"
+                            + System.lineSeparator() + RunsFormat.compare(c));
+        }
+
+        /** The workflow ids of the sweep's points that have a run, best rank first. */
+        static List<String> sweepRuns(Registry r, String sweepId) {
+            List<String> ids = SweepSummaryFormat.byRank(r.sweeps().summary(sweepId)).stream()
+                    .filter(SweepChildSummary::hasRun).map(SweepChildSummary::workflowId).toList();
+            if (ids.size() < 2) {
+                throw new IllegalArgumentException("sweep '" + sweepId + "' has " + ids.size() + " point(s) with a"
+                        + " run so far; compare needs two");
+            }
+            return ids;
         }
     }
 

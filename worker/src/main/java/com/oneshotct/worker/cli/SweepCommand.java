@@ -2,6 +2,11 @@ package com.oneshotct.worker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.oneshotct.db.Database;
+import com.oneshotct.db.DbConfig;
+import com.oneshotct.db.NotFoundException;
+import com.oneshotct.db.RegistryException;
+import com.oneshotct.db.SweepChildSummary;
 import com.oneshotct.worker.temporal.Clients;
 import com.oneshotct.worker.temporal.TemporalConfig;
 import com.oneshotct.workflows.pipeline.PipelineProgress;
@@ -38,12 +43,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code oneshot sweep start|status|stop|abort}: sweeps (TrainingSweep workflows, one child run per point). */
+/**
+ * {@code oneshot sweep start|status|summary|stop|abort}: sweeps (TrainingSweep workflows, one child run per point);
+ * {@code status} and {@code summary} also read the registry's {@code sweep_summary} rows.
+ */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Start and steer sweeps (one training run per point of a grid or random search) on the"
-                + " Temporal service that TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE name.",
-        subcommands = {SweepCommand.Start.class, SweepCommand.Status.class, SweepCommand.Stop.class,
-            SweepCommand.Abort.class})
+                + " Temporal service that TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE name; their registry rows are read"
+                + " from the database that ONESHOT_DB_URL, ONESHOT_DB_USER and ONESHOT_DB_PASSWORD name.",
+        subcommands = {SweepCommand.Start.class, SweepCommand.Status.class, SweepCommand.Summary.class,
+            SweepCommand.Stop.class, SweepCommand.Abort.class})
 public final class SweepCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
@@ -56,25 +65,50 @@ public final class SweepCommand implements Callable<Integer> {
 
     private final Supplier<TemporalConfig> config;
     private final WorkflowClient client;
+    private final Supplier<DbConfig> db;
     private final SecureRandom random = new SecureRandom();
 
     public SweepCommand() {
-        this(TemporalConfig::fromEnvironment, null);
+        this(TemporalConfig::fromEnvironment, null, DbConfig::fromEnvironment);
     }
 
-    /** For tests: every subcommand uses {@code client} (left open). */
-    SweepCommand(TemporalConfig config, WorkflowClient client) {
-        this(() -> config, client);
+    /** For tests: every subcommand uses {@code client} (left open) and the registry {@code db} names. */
+    SweepCommand(TemporalConfig config, WorkflowClient client, Supplier<DbConfig> db) {
+        this(() -> config, client, db);
     }
 
-    private SweepCommand(Supplier<TemporalConfig> config, WorkflowClient client) {
+    private SweepCommand(Supplier<TemporalConfig> config, WorkflowClient client, Supplier<DbConfig> db) {
         this.config = config;
         this.client = client;
+        this.db = db;
+    }
+
+    /** The sweep's registry rows; NotFoundException for a sweep the registry does not hold. */
+    List<SweepChildSummary> registryRows(String id) {
+        try (Database d = Database.open(db.get())) {
+            return d.registry().sweeps().summary(id);
+        }
+    }
+
+    /**
+     * The registry's table of the sweep after Temporal's view, or one line saying why there is none: the registry
+     * is not configured or not reachable (the sweep itself is still steered through Temporal), or it holds no such
+     * sweep (started before sweeps were recorded, or its registry write failed).
+     */
+    void printRegistry(PrintWriter out, String id) {
+        try {
+            out.print(SweepSummaryFormat.table(id, registryRows(id)));
+        } catch (NotFoundException e) {
+            out.println("registry: sweep '" + id + "' is not recorded there");
+        } catch (RegistryException | IllegalArgumentException e) {
+            out.println("registry: not read: " + e.getMessage());
+        }
     }
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: start, status, stop or abort");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing subcommand: start, status, summary, stop or abort");
     }
 
     int use(RunCommand.Work work) {
@@ -239,6 +273,7 @@ public final class SweepCommand implements Callable<Integer> {
                         print(out, id, p.status(), " (" + p.running() + " running, " + p.finished() + " finished of "
                                 + p.children().size() + "; at most " + p.maxConcurrent() + " at once)", p.children(),
                                 p.metric(), p.leaderboard(), c -> live(client, c));
+                        parent.printRegistry(out, id);
                     }
                 } else {
                     SweepResult r;
@@ -253,11 +288,43 @@ public final class SweepCommand implements Callable<Integer> {
                         out.println(JSON.valueToTree(r).toPrettyString());
                     } else {
                         printResult(out, r);
+                        parent.printRegistry(out, id);
                     }
                 }
                 out.flush();
                 return 0;
             });
+        }
+    }
+
+    @Command(name = "summary", mixinStandardHelpOptions = true,
+            description = "The registry's row of each point (sweep_summary): its run's status, validation and test"
+                    + " metrics and rank; works after Temporal forgot the sweep.")
+    static final class Summary implements Callable<Integer> {
+        @ParentCommand
+        SweepCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The sweep's id.")
+        String id;
+
+        @Option(names = "--json", description = "Print the rows as a JSON array.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<SweepChildSummary> rows;
+            try {
+                rows = parent.registryRows(id);
+            } catch (NotFoundException e) {
+                throw new IllegalArgumentException("sweep '" + id + "' is not in the registry", e);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(json ? RegistryJson.write(rows) + System.lineSeparator() : SweepSummaryFormat.table(id, rows));
+            out.flush();
+            return 0;
         }
     }
 

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.oneshotct.activities.registry.RegistryActivitiesImpl;
+import com.oneshotct.db.Database;
+import com.oneshotct.db.DbConfig;
+import com.oneshotct.embedded.EmbeddedPostgresSupport;
 import com.oneshotct.worker.temporal.TemporalConfig;
 import com.oneshotct.workflows.sweep.TrainingSweepImpl;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -21,6 +25,7 @@ class SweepCommandTest {
     private static final String ADDRESS = "temporal.test:7233";
 
     private TestWorkflowEnvironment env;
+    private Database db;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
@@ -29,19 +34,26 @@ class SweepCommandTest {
         env = TestWorkflowEnvironment.newInstance();
         Worker worker = env.newWorker(RunCommand.DEFAULT_TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(RunCommandTest.FakePipeline.class, TrainingSweepImpl.class);
+        // the sweep records itself in the registry first (what the CLI reads of it: SweepRegistryCommandTest)
+        db = Database.open(EmbeddedPostgresSupport.createDatabase("cli_sweep_command", DbConfig::new));
+        db.migrate();
+        worker.registerActivitiesImplementations(new RegistryActivitiesImpl(db.registry(), "test-worker"));
         env.start();
     }
 
     @AfterEach
     void tearDown() {
         env.close();
+        db.close();
     }
 
     private int sweep(String... args) {
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
         CommandLine cli = new CommandLine(new SweepCommand(new TemporalConfig(ADDRESS, "default"),
-                env.getWorkflowClient()));
+                env.getWorkflowClient(), () -> {
+                    throw new IllegalArgumentException("ONESHOT_DB_URL is not set");
+                }));
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -74,6 +86,7 @@ class SweepCommandTest {
         assertTrue(running.contains("sw-001"), running);
         assertTrue(running.contains("[running train 40/80]"), "each running child's own progress: " + running);
         assertTrue(running.matches("(?s).*3 +sw-003 +pending .*\\{\"seed\":3}.*"), running);
+        assertTrue(running.contains("registry: not read: ONESHOT_DB_URL is not set"), running);
 
         assertEquals(0, sweep("stop", "sw"), err.toString());
         assertEquals("stop sent to sweep 'sw'", out.toString().trim());

@@ -28,4 +28,15 @@ public interface RegistryActivities {
     /** Every recorded checkpoint of the run, by iteration (the validation catch-up after training). */
     @ActivityMethod
     java.util.List<CheckpointRef> checkpoints(String workflowId);
+
+    /**
+     * A sweep and all its points, before its first child starts (a retry finds the rows and returns; the same sweep
+     * id with another input or other points fails as BadConfig).
+     */
+    @ActivityMethod
+    void registerSweep(RegisterSweepRequest request);
+
+    /** How the sweep ended: {@code completed}, {@code stopped}, {@code aborted} or {@code cancelled}. */
+    @ActivityMethod
+    void setSweepStatus(String sweepId, String status);
 }

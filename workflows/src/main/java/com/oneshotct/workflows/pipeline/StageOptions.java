@@ -51,7 +51,10 @@ public final class StageOptions {
 
     private StageOptions() {}
 
-    /** registerRun, setRunStatus, latestCheckpoint, registerMetrics: short idempotent SQL writes and reads. */
+    /**
+     * registerRun, setRunStatus, latestCheckpoint, registerMetrics, and a sweep's registerSweep and setSweepStatus:
+     * short idempotent SQL writes and reads.
+     */
     public static ActivityOptions registry(PipelineInput in) {
         return ActivityOptions.newBuilder()
                 .setTaskQueue(in.cpuQueue())

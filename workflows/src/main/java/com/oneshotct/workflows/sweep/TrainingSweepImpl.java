@@ -25,7 +25,8 @@ import org.slf4j.Logger;
  * {@code cpuQueue} (the queue the pipeline's workers poll). The parent close policy is {@code REQUEST_CANCEL}: a sweep
  * that is cancelled or terminated cancels its running children, which checkpoint, record themselves aborted in the
  * registry and end, rather than being killed mid-write ({@code TERMINATE}) or left running unwatched
- * ({@code ABANDON}).
+ * ({@code ABANDON}). The sweep and its points are recorded in the registry before the first child starts, and its
+ * ending after the last (see {@link SweepLedger}).
  */
 public class TrainingSweepImpl implements TrainingSweep {
     static final String PENDING = "pending";
@@ -54,6 +55,8 @@ public class TrainingSweepImpl implements TrainingSweep {
     private boolean abortSent;
     /** The sweep's final status once it ended, else null. */
     private String endStatus;
+    /** The sweep's registry rows; null for a sweep started before the sweep wrote any. */
+    private SweepLedger ledger;
 
     /** The child id of point {@code k}: {@code <sweepId>-<k>}, k zero-padded to three digits. */
     public static String childId(String sweepId, int k) {
@@ -77,6 +80,30 @@ public class TrainingSweepImpl implements TrainingSweep {
         for (SweepInput.Point p : in.points()) {
             children.add(new SweepChild(p.k(), childId(sweepId, p.k()), p.values(), PENDING, Map.of(), null));
         }
+        // A sweep started by earlier code has no marker here: replayed, it writes no rows, as it did not then.
+        if (Workflow.getVersion(SweepLedger.CHANGE_ID, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            ledger = SweepLedger.register(sweepId, input, in);
+        }
+        try {
+            runChildren();
+        } catch (CanceledFailure c) {
+            if (ledger != null) {
+                // the sweep's own scope is cancelled, so its end is written from a detached one
+                Workflow.newDetachedCancellationScope(() -> ledger.ended("cancelled")).run();
+            }
+            throw c;
+        }
+        endStatus = abortReason != null ? "aborted" : stopRequested ? "stopped" : "completed";
+        if (ledger != null) {
+            ledger.ended(endStatus);
+        }
+        String metric = metric();
+        return new SweepResult(sweepId, endStatus, List.copyOf(children), metric, leaderboard(metric),
+                abortReason == null ? null : "aborted by request: " + abortReason);
+    }
+
+    /** Starts the points in order, at most maxConcurrent at once, until all ran or a stop or abort came. */
+    private void runChildren() {
         int next = 0;
         while (true) {
             if (abortReason != null && !abortSent) {
@@ -104,10 +131,6 @@ public class TrainingSweepImpl implements TrainingSweep {
             children.set(i, new SweepChild(c.k(), c.workflowId(), c.values(), SKIPPED, Map.of(),
                     abortReason != null ? "never started: the sweep was aborted" : "never started: the sweep was stopped"));
         }
-        endStatus = abortReason != null ? "aborted" : stopRequested ? "stopped" : "completed";
-        String metric = metric();
-        return new SweepResult(sweepId, endStatus, List.copyOf(children), metric, leaderboard(metric),
-                abortReason == null ? null : "aborted by request: " + abortReason);
     }
 
     /** Starts point {@code i}'s child; its end is recorded by a callback, whatever the end. */

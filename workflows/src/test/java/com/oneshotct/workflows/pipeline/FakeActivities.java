@@ -11,6 +11,7 @@ import com.oneshotct.workflows.contract.FetchResult;
 import com.oneshotct.workflows.contract.RegisterMetricsRequest;
 import com.oneshotct.workflows.contract.RegisterMetricsResult;
 import com.oneshotct.workflows.contract.RegisterRequest;
+import com.oneshotct.workflows.contract.RegisterSweepRequest;
 import com.oneshotct.workflows.contract.RegistryActivities;
 import com.oneshotct.workflows.contract.TrainProgress;
 import com.oneshotct.workflows.contract.TrainRequest;
@@ -94,6 +95,10 @@ public final class FakeActivities {
     final Map<String, CheckpointRef> latest = new ConcurrentHashMap<>();
     /** Evaluation metrics by run, where a test wants them to differ; others get {@link #METRICS}. */
     public final Map<String, Map<String, Map<String, Double>>> metricsByRun = new ConcurrentHashMap<>();
+    /** The sweeps recorded, in order. */
+    final List<RegisterSweepRequest> sweeps = new ArrayList<>();
+    /** The error type registerSweep fails with (BadConfig: at once; any other: on every attempt); null: it works. */
+    public volatile String sweepRegistryFailure;
     /** Runs whose training fails non-retryably (BadData), so that they park. */
     public final Set<String> failTraining = ConcurrentHashMap.newKeySet();
 
@@ -137,6 +142,10 @@ public final class FakeActivities {
 
     public synchronized List<RegisterMetricsRequest> promoted() {
         return List.copyOf(promoted);
+    }
+
+    public synchronized List<RegisterSweepRequest> sweeps() {
+        return List.copyOf(sweeps);
     }
 
     public synchronized List<TrainRequest> trainRequests() {
@@ -183,6 +192,23 @@ public final class FakeActivities {
         public List<CheckpointRef> checkpoints(String workflowId) {
             record("checkpoints");
             return List.copyOf(written.getOrDefault(workflowId, List.of()));
+        }
+
+        @Override
+        public void registerSweep(RegisterSweepRequest request) {
+            record("registerSweep " + request.sweepId());
+            String failure = sweepRegistryFailure;
+            if (failure != null) {
+                throw ApplicationFailure.newFailure("simulated registry failure for " + request.sweepId(), failure);
+            }
+            synchronized (FakeActivities.this) {
+                sweeps.add(request);
+            }
+        }
+
+        @Override
+        public void setSweepStatus(String sweepId, String status) {
+            record("setSweepStatus " + sweepId + " " + status);
         }
     };
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.oneshotct.workflows.contract.RegisterSweepRequest;
 import com.oneshotct.workflows.pipeline.FakeActivities;
 import com.oneshotct.workflows.pipeline.PipelineTestBed;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -94,6 +95,79 @@ class TrainingSweepTest {
     }
 
     @Test
+    void theSweepAndItsPointsAreRecordedBeforeTheFirstChildAndItsEndAfterTheLast() {
+        SweepResult r = result(start("sw-reg", "{" + BASE + ", \"grid\": {\"lr\": [0.001, 0.0001]},"
+                + " \"maxConcurrent\": 1, \"metric\": \"accuracy\"}"));
+        assertEquals("completed", r.status());
+        List<String> calls = bed.fakes.calls();
+        assertEquals("registerSweep sw-reg", calls.get(0), "before any child registers: " + calls);
+        assertEquals(1, calls.stream().filter(c -> c.startsWith("registerSweep")).count());
+        assertEquals("setSweepStatus sw-reg completed", calls.get(calls.size() - 1));
+        RegisterSweepRequest req = bed.fakes.sweeps().get(0);
+        assertEquals("accuracy", req.metric());
+        assertEquals("test", req.split());
+        assertEquals(1, req.maxConcurrent());
+        assertTrue(req.inputJson().contains("\"grid\""), req.inputJson());
+        assertEquals(List.of("1 sw-reg-001 {\"lr\":0.001}", "2 sw-reg-002 {\"lr\":1.0E-4}"), req.points().stream()
+                .map(p -> p.k() + " " + p.workflowId() + " " + p.valuesJson()).toList());
+    }
+
+    @Test
+    void aRegistryThatRefusesTheSweepEndsItBeforeAnyChild() {
+        bed.fakes.sweepRegistryFailure = "BadConfig";
+        TrainingSweep sweep = start("sw-refused", "{" + BASE + ", \"grid\": {\"lr\": [0.001]}}");
+        WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> result(sweep));
+        ApplicationFailure f = assertInstanceOf(ApplicationFailure.class, e.getCause());
+        assertEquals("BadConfig", f.getType());
+        assertTrue(f.getOriginalMessage().startsWith("sweep 'sw-refused' was refused by the registry, no run started:"
+                + " simulated registry failure"), f.getOriginalMessage());
+        assertEquals(List.of("registerSweep sw-refused"), bed.fakes.calls());
+    }
+
+    @Test
+    void anUnreachableRegistryDoesNotSinkTheSweep() {
+        bed.fakes.sweepRegistryFailure = "PSQLException";
+        SweepResult r = result(start("sw-nodb", "{" + BASE + ", \"grid\": {\"lr\": [0.001]}}"));
+        assertEquals("completed", r.status());
+        assertEquals(List.of("succeeded"), r.children().stream().map(SweepChild::status).toList());
+        List<String> calls = bed.fakes.calls();
+        assertEquals(5, calls.stream().filter(c -> c.startsWith("registerSweep")).count(), "every allowed attempt");
+        assertTrue(calls.stream().noneMatch(c -> c.startsWith("setSweepStatus")), "no end for a sweep never recorded");
+    }
+
+    @Test
+    void aCancelledSweepRecordsItsEnd() {
+        bed.fakes.trainMode = FakeActivities.TrainMode.UNTIL_CANCELLED;
+        TrainingSweep sweep = start("sw-cancel", "{\"base\": {\"iterations\": 40, \"checkpointInterval\": 3,"
+                + " \"heartbeatTimeout\": \"PT5S\"}, \"grid\": {\"seed\": [1, 2]}, \"maxConcurrent\": 1}");
+        PipelineTestBed.waitUntil("a child trains", () -> bed.fakes.calls().contains("train"));
+        WorkflowStub.fromTyped(sweep).cancel();
+        assertThrows(WorkflowFailedException.class, () -> result(sweep));
+        PipelineTestBed.waitUntil("the end is recorded",
+                () -> bed.fakes.calls().contains("setSweepStatus sw-cancel cancelled"));
+    }
+
+    /** Empty grid, unknown field in a point, too many points: refused at once, named, nothing started or recorded. */
+    @Test
+    void badInputIsRefusedAtOnceNamingItAndNothingStarts() {
+        String many = java.util.stream.IntStream.rangeClosed(1, SweepInput.MAX_POINTS + 1).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
+        Map<String, String> bad = Map.of(
+                "{\"grid\": {}}", "field 'grid' must be a non-empty object",
+                "{\"grid\": {\"learningRate\": [0.001]}}", "field 'grid.learningRate' is not a pipeline input field",
+                "{\"grid\": {\"seed\": [" + many + "]}}", "field 'grid' makes more than 256 points");
+        int n = 0;
+        for (Map.Entry<String, String> b : bad.entrySet()) {
+            TrainingSweep sweep = start("sw-bad-" + n++, b.getKey());
+            WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> result(sweep));
+            ApplicationFailure f = assertInstanceOf(ApplicationFailure.class, e.getCause());
+            assertEquals("BadConfig", f.getType());
+            assertTrue(f.getOriginalMessage().contains(b.getValue()), f.getOriginalMessage());
+        }
+        assertTrue(bed.fakes.calls().isEmpty(), "no child ran and nothing was recorded: " + bed.fakes.calls());
+    }
+
+    @Test
     void aChildThatParksAndGivesUpIsReportedAndTheSweepGoesOn() {
         bed.fakes.failTraining.add("sw-fail-001");
         TrainingSweep sweep = start("sw-fail", "{" + BASE + ", \"grid\": {\"seed\": [1, 2, 3]},"
@@ -157,6 +231,7 @@ class TrainingSweepTest {
         assertEquals("stopped by request after 5 of 40 iterations", r.children().get(0).message());
         assertEquals("never started: the sweep was stopped", r.children().get(2).message());
         assertEquals(2, bed.fakes.calls().stream().filter("train"::equals).count());
+        assertTrue(bed.fakes.calls().contains("setSweepStatus sw-stop stopped"), bed.fakes.calls().toString());
     }
 
     @Test
@@ -174,5 +249,6 @@ class TrainingSweepTest {
         assertTrue(r.children().get(0).message().contains("sweep sw-abort aborted: wrong dataset"),
                 r.children().get(0).message());
         assertTrue(r.leaderboard().isEmpty());
+        assertTrue(bed.fakes.calls().contains("setSweepStatus sw-abort aborted"), bed.fakes.calls().toString());
     }
 }

@@ -39,6 +39,12 @@ public final class Evaluator {
         void done(int images, int total);
     }
 
+    /**
+     * The batch checkpoint scoring uses unless told otherwise: measured on CPU workers (docs/benchmarks.md,
+     * "Checkpoint scoring").
+     */
+    public static final int SCORING_BATCH = 4;
+
     private final SlicePredictor predictor;
     private final ApProtocol protocol;
     private final Set<Integer> labels;

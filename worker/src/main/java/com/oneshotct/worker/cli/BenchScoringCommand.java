@@ -7,8 +7,10 @@ import com.oneshotct.config.ModelConfig;
 import com.oneshotct.worker.bench.ScoringBench;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,19 +68,24 @@ final class BenchScoringCommand implements Callable<Integer> {
             throw new IllegalArgumentException("bench scoring: --threads >= 0, --rounds, --detections, --images"
                     + " and every --batches >= 1");
         }
+        Map<String, ModelConfig> models = new LinkedHashMap<>();
+        for (String name : configs) {
+            models.put(name, switch (name) {
+                case "small" -> ModelConfig.builder().optBackbone("resnet18").optImageSize(256).build();
+                case "resnext50" -> ModelConfig.defaults();
+                default -> throw new IllegalArgumentException("bench: unknown config '" + name
+                        + "' (small, resnext50)");
+            });
+        }
+        // scoring workers use every core: so does the bench, unless told otherwise
         int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(t));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         PrintWriter err = spec.commandLine().getErr();
         List<ScoringBench.Result> results = new ArrayList<>();
-        for (String name : configs) {
-            ModelConfig config = switch (name) {
-                case "small" -> ModelConfig.builder().optBackbone("resnet18").optImageSize(256).build();
-                case "resnext50" -> ModelConfig.defaults();
-                default -> throw new IllegalArgumentException("bench: unknown config '" + name
-                        + "' (small, resnext50)");
-            };
-            results.addAll(ScoringBench.run(name, config, batches, detections, rounds, BenchOptions.progress(err)));
+        for (var e : models.entrySet()) {
+            results.addAll(ScoringBench.run(e.getKey(), e.getValue(), batches, detections, rounds,
+                    BenchOptions.progress(err)));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -11,7 +11,9 @@ public enum BnMode {
     /**
      * Normalise with the statistics of the current batch (biased variance). The running statistics are updated
      * (momentum, unbiased variance, as PyTorch) only on a forward with {@code training = true}, so an inference
-     * pass never changes the model.
+     * pass never changes the model. At inference the batch statistics are each input's own (one image's in the
+     * backbone, one image's RoIs in the attention layer), as if it ran alone: a batch of slices infers as its
+     * slices one at a time.
      */
     BATCH_STATS,
     /** Normalise with the running statistics; never update them (PyTorch's eval mode, or a frozen BatchNorm). */

@@ -34,19 +34,51 @@ import java.util.function.IntConsumer;
  * each requested split of the run's dataset with the model's own detection settings, and records one evaluation row
  * per split (a retry finds the rows already there). Stage "validate" does the same for one checkpoint on the
  * validation images while the run trains. Both heartbeat the number of images done.
+ *
+ * <p>Slices go through the model {@code batch} at a time: {@value #BATCH_ENV} in the environment, else
+ * {@link Evaluator#SCORING_BATCH}. The scores do not depend on it; speed and memory do.
  */
 public final class EvaluationActivitiesImpl implements EvaluationActivities {
     private final RunFiles files;
     private final Registry registry;
     private final Device device;
     private final AttemptLog log;
+    private final int batch;
+
+    /** The environment variable naming the scoring batch. */
+    public static final String BATCH_ENV = "ONESHOT_SCORE_BATCH";
 
     /** @param log records each attempt in the registry */
     public EvaluationActivitiesImpl(RunFiles files, Registry registry, AttemptLog log, Device device) {
+        this(files, registry, log, device, scoreBatch(System.getenv(BATCH_ENV)));
+    }
+
+    /** @param batch slices per forward pass, at least 1 */
+    public EvaluationActivitiesImpl(RunFiles files, Registry registry, AttemptLog log, Device device, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("scoring batch must be at least 1, got " + batch);
+        }
         this.files = files;
         this.registry = registry;
         this.log = log;
         this.device = device;
+        this.batch = batch;
+    }
+
+    /** The scoring batch a value of {@value #BATCH_ENV} names; unset or blank is the default. */
+    static int scoreBatch(String value) {
+        if (value == null || value.isBlank()) {
+            return Evaluator.SCORING_BATCH;
+        }
+        try {
+            int b = Integer.parseInt(value.trim());
+            if (b >= 1) {
+                return b;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(BATCH_ENV + " must be a whole number >= 1, got '" + value + "'");
     }
 
     @Override
@@ -139,6 +171,6 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
                     + model.config().backbone().id() + " at " + model.config().imageSize() + " px, the run asks for "
                     + backbone + " at " + imageSize + " px");
         }
-        return Evaluator.of(model.net(), ApProtocol.AUTHORS, null);
+        return Evaluator.of(model.net(), ApProtocol.AUTHORS, null, batch);
     }
 }

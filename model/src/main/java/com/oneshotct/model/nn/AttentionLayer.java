@@ -73,7 +73,8 @@ public final class AttentionLayer extends NetBlock {
     /**
      * The attention vectors (B, C) of B sequences of equal length given one after the other, (B*N, C, 28, 28). The
      * BatchNorms normalise over all B*N RoIs together (the point of batching them: with batch statistics over one
-     * image's RoIs, what all its RoIs share is normalised away); the LSTMs run the B sequences apart.
+     * image's RoIs, what all its RoIs share is normalised away); the LSTMs run the B sequences apart. Batch
+     * statistics at inference are each sequence's own, as for one image alone ({@link BatchNorm2d}'s groups).
      */
     public Vectors apply(ParameterStore ps, NDArray rois, int sequences, boolean training) {
         Shape s = rois.getShape();
@@ -81,10 +82,10 @@ public final class AttentionLayer extends NetBlock {
                 || s.get(0) < 2 || s.get(0) % sequences != 0) {
             throw badInput(this, new Shape(16L * Math.max(sequences, 1), channels, SIDE, SIDE), s);
         }
-        NDArray x = sieve.apply(ps, rois, training);
-        x = bn1.apply(ps, Activation.relu(convD1.apply(ps, x, training)), training);
-        x = bn2.apply(ps, Activation.relu(convD2.apply(ps, x, training)), training);
-        x = bn3.apply(ps, Activation.relu(convFinal.apply(ps, x, training)), training);
+        NDArray x = sieve.apply(ps, rois, sequences, training);
+        x = bn1.apply(ps, Activation.relu(convD1.apply(ps, x, training)), sequences, training);
+        x = bn2.apply(ps, Activation.relu(convD2.apply(ps, x, training)), sequences, training);
+        x = bn3.apply(ps, Activation.relu(convFinal.apply(ps, x, training)), sequences, training);
         NDArray sequence = x.reshape(sequences, s.get(0) / sequences, channels);
         return new Vectors(branch(ps, sequence, lstmPos, linearPos, training),
                 branch(ps, sequence, lstmNeg, linearNeg, training));

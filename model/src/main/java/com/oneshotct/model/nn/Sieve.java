@@ -32,7 +32,13 @@ public final class Sieve extends NetBlock {
     }
 
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        return convUp.apply(ps, Activation.relu(bn.apply(ps, convDown.apply(ps, x, training), training)), training);
+        return apply(ps, x, 1, training);
+    }
+
+    /** {@code x} holds {@code sequences} images' RoIs one after the other; see {@link BatchNorm2d}'s groups. */
+    public NDArray apply(ParameterStore ps, NDArray x, int sequences, boolean training) {
+        return convUp.apply(ps,
+                Activation.relu(bn.apply(ps, convDown.apply(ps, x, training), sequences, training)), training);
     }
 
     @Override

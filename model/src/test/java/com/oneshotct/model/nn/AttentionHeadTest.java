@@ -180,13 +180,26 @@ class AttentionHeadTest {
         }
     }
 
-    /** With batch statistics the BatchNorms see all 32 RoIs, so each image's logits depend on the other image. */
+    /**
+     * Training with batch statistics, the BatchNorms see all 32 RoIs, so each image's logits depend on the other
+     * image.
+     */
     @Test
     void twoSequencesWithBatchStatisticsShareTheNormalisation() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            NDArray[] l = jointAndApart(m, BnMode.BATCH_STATS, false);
+            NDArray[] l = jointAndApart(m, BnMode.BATCH_STATS, true);
             float gap = l[0].get("0:1").sub(l[1]).abs().max().getFloat();
             assertTrue(gap > 1e-4, "the first image's logits ignored the second image: gap " + gap);
+        }
+    }
+
+    /** At inference batch statistics are each sequence's own, as one image alone: a batch infers as its images. */
+    @Test
+    void twoSequencesWithBatchStatisticsAtInferenceAreTheSequencesApart() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            NDArray[] l = jointAndApart(m, BnMode.BATCH_STATS, false);
+            Golden.assertClose(NDArrays.concat(new NDList(l[1], l[2])), l[0], 1e-5, 1e-5,
+                    "two sequences at once vs apart");
         }
     }
 

@@ -1,6 +1,8 @@
 package com.oneshotct.model.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -86,5 +88,31 @@ class BatchNorm2dTest {
                 1e-5f);
         assertArrayEquals(new float[] {0f},
                 bn.getParameters().get("weight").getArray().getGradient().toFloatArray(), 1e-5f);
+    }
+
+    /**
+     * Batch statistics at inference, in groups: a batch of two groups of two inputs each is normalised as each group
+     * alone; a backbone BatchNorm ({@code of}) normalises each image of its batch as that image alone.
+     */
+    @Test
+    void groupsAtInferenceAreNormalisedAsEachAlone() {
+        NDArray a = manager.create(new float[] {1, 2, 3, 4, 0, 0, 8, 1}, new Shape(2, 1, 2, 2));
+        NDArray b = manager.create(new float[] {5, -1, 2, 9, 3, 3, 3, 7}, new Shape(2, 1, 2, 2));
+        NDArray both = a.concat(b, 0);
+        float[] alone = bn.apply(ps, a, false).concat(bn.apply(ps, b, false), 0).toFloatArray();
+        assertArrayEquals(alone, bn.apply(ps, both, 2, false).toFloatArray(), 1e-6f);
+        // the whole batch as one group mixes them: the grouped result must not be that
+        float[] mixed = bn.apply(ps, both, 1, false).toFloatArray();
+        assertTrue(Math.abs(mixed[0] - alone[0]) > 1e-2, "one group normalises over all four inputs");
+
+        BatchNorm2d backbone = BatchNorm2d.of(1, com.oneshotct.config.ModelConfig.defaults());
+        backbone.initialize(manager);
+        float[] perImage = backbone.apply(ps, a, false).toFloatArray();
+        float[] first = backbone.apply(ps, a.get("0:1"), false).toFloatArray();
+        float[] second = backbone.apply(ps, a.get("1:2"), false).toFloatArray();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(first[i], perImage[i], 1e-6f);
+            assertEquals(second[i], perImage[4 + i], 1e-6f);
+        }
     }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code oneshot bench}: measured figures beside the PyTorch reference, run in the same command. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.SegStep.class, BenchIterationCommand.class},
+        subcommands = {BenchCommand.SegStep.class, BenchIterationCommand.class, BenchScoringCommand.class},
         description = "Benchmarks, each beside its reference, run in the same command: the model's against PyTorch on"
                 + " the same threads; in the dev jar also the platform's (pipeline, fetch, resume) on the embedded"
                 + " stack.")

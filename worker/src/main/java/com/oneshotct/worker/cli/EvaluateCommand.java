@@ -59,6 +59,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "AP takes at most N detections per image (default: the authors' AP protocol, 128).")
     Integer maxDetections;
 
+    @Option(names = "--batch", paramLabel = "N",
+            description = "Slices per forward pass; the scores do not depend on it (default: "
+                    + Evaluator.SCORING_BATCH + ").")
+    Integer batch;
+
     @Option(names = "--json", description = "Print JSON instead of tables.")
     boolean json;
 
@@ -67,6 +72,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int slices = batch == null ? Evaluator.SCORING_BATCH : batch;
+        if (slices < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + slices);
+        }
         ApProtocol protocol;
         try {
             protocol = ApProtocol.of(maxDetections, threshold);
@@ -85,7 +94,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             TrainedModel model = TrainedModel.open(checkpoint, manager);
             var c = model.net().config();
             ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), ProgressBar.stderrIsTerminal(), "evaluate");
-            Evaluation e = Evaluator.of(model.net(), protocol, filter)
+            Evaluation e = Evaluator.of(model.net(), protocol, filter, slices)
                     .evaluate(manager, ds, split, (done, total) -> bar.update(done, total, 0, split));
             CocoJson.writeResults(res, e.detections());
             CocoJson.writeGroundTruth(gt, e.groundTruth());

@@ -35,6 +35,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void scoringChecksItsInputBeforeRunning() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("bench", "scoring", "--batches", "1,0"));
+        assertTrue(err.toString().contains("--batches"), err.toString());
+        assertEquals(2, cli.execute("bench", "scoring", "--configs", "small,huge"));
+        assertTrue(err.toString().contains("unknown config 'huge'"), err.toString());
+    }
+
+    @Test
     void referenceIsSkippedWithAReasonWhenItCannotRun(@org.junit.jupiter.api.io.TempDir Path dir) {
         TorchReference.Result noScript = TorchReference.run(Path.of("/usr/bin/python3"), dir.resolve("missing.py"), 2,
                 0, 1, line -> { });

@@ -83,4 +83,22 @@ class EvaluateCommandTest {
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--max-detections") && r[2].contains("maxDetections must be positive"), r[2]);
     }
+
+    /** --batch changes how many slices share a forward pass, not the scores (rounding aside). */
+    @Test
+    void theBatchDoesNotChangeTheScores() throws Exception {
+        JsonNode one = evaluate("--score-threshold", "0", "--max-detections", "4", "--batch", "1");
+        JsonNode three = evaluate("--score-threshold", "0", "--max-detections", "4", "--batch", "3");
+        assertEquals(one.get("classification"), three.get("classification"));
+        JsonNode a = one.get("segmentation");
+        JsonNode b = three.get("segmentation");
+        assertEquals(a.get("detections"), b.get("detections"));
+        for (String ap : new String[] {"/coco/AP", "/coco/AP50", "/paper/AP50", "/paper/mAP"}) {
+            assertTrue(a.at(ap).isNumber(), ap + " in " + a);
+            assertEquals(a.at(ap).asDouble(), b.at(ap).asDouble(), 1e-4, ap);
+        }
+        String[] r = run("evaluate", "--data", data.toString(), "--checkpoint", checkpoint.toString(), "--batch", "0");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--batch"), r[2]);
+    }
 }

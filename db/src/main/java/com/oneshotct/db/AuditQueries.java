@@ -21,7 +21,8 @@ public final class AuditQueries {
             + " s.dataset_id, s.code_version, s.config_hash, s.created_at, s.started_at, s.ended_at, s.duration_s,"
             + " s.error, s.current_stage, s.attempts, s.failed_attempts, s.last_iteration, s.last_epoch,"
             + " s.checkpoints, s.latest_checkpoint_iteration, s.latest_checkpoint_key, s.evaluations,"
-            + " s.best_accuracy, s.best_weighted_f1, s.best_macro_f1, s.best_map, s.best_coco_ap, s.lost_attempts";
+            + " s.best_accuracy, s.best_weighted_f1, s.best_macro_f1, s.best_map, s.best_coco_ap, s.lost_attempts,"
+            + " s.validations, s.best_val_weighted_f1, s.best_val_map";
 
     private final Jdbc jdbc;
 
@@ -137,6 +138,7 @@ public final class AuditQueries {
                 rs.getString("latest_checkpoint_key"), rs.getInt("evaluations"),
                 nullableDouble(rs, "best_accuracy"), nullableDouble(rs, "best_weighted_f1"),
                 nullableDouble(rs, "best_macro_f1"), nullableDouble(rs, "best_map"),
-                nullableDouble(rs, "best_coco_ap"), rs.getInt("lost_attempts"));
+                nullableDouble(rs, "best_coco_ap"), rs.getInt("lost_attempts"), rs.getInt("validations"),
+                nullableDouble(rs, "best_val_weighted_f1"), nullableDouble(rs, "best_val_map"));
     }
 }

@@ -30,10 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The worker process killed (SIGKILL) again and again in one run: once around registration, once in the dataset
- * fetch, once in training after the first checkpoint, once in evaluation, each at a delay drawn from a seed (printed;
+ * fetch, once in training after the first checkpoint, once while it scores a checkpoint on the validation split, once
+ * in evaluation, each at a delay drawn from a seed (printed;
  * {@code -Doneshot.kill.seed=N} replays a schedule, as far as timing allows). After each kill a new worker process
  * starts on the same host folders. The run must end as an uninterrupted one does, and no training attempt may start
- * from zero once a checkpoint exists: each says where it started in its attempt record. Finally an uninterrupted run
+ * from zero once a checkpoint exists: each says where it started in its attempt record; every checkpoint ends with
+ * exactly one validation score, the killed scoring's attempt closed as lost. Finally an uninterrupted run
  * with the same input on the last worker must end with the same weights, Adam moments and step counts, byte for
  * byte: a training resumed from a checkpoint continues exactly.
  */
@@ -58,7 +60,7 @@ class KillLoopTest {
         Random rnd = new Random(seed);
         List<Kill> schedule = List.of(new Kill(Stage.REGISTER, rnd.nextInt(400)),
                 new Kill(Stage.FETCH_DATASET, rnd.nextInt(200)), new Kill(Stage.TRAIN, rnd.nextInt(3000)),
-                new Kill(Stage.EVALUATE, rnd.nextInt(3000)));
+                new Kill(Stage.VALIDATE, rnd.nextInt(800)), new Kill(Stage.EVALUATE, rnd.nextInt(3000)));
         System.out.println("KillLoopTest seed " + seed + " (-Doneshot.kill.seed=" + seed + "), schedule " + schedule);
         List<String> happened = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -74,7 +76,7 @@ class KillLoopTest {
                 WorkerJvms.awaitPolling(worker, name);
                 WorkflowStub run = WorkerJvms.startRun(services.client(), RUN, INPUT);
                 for (Kill k : schedule) {
-                    awaitStage(registry, k.stage(), run);
+                    awaitStage(registry, k.stage(), run, name);
                     Thread.sleep(k.delayMs());
                     String at = runningNow(registry);
                     WorkerJvms.kill(worker);
@@ -98,12 +100,20 @@ class KillLoopTest {
                 assertEquals(RunStatus.SUCCEEDED, registry.runs().get(RUN).status());
                 Checkpoint latest = registry.training().latest(RUN).orElseThrow();
                 assertEquals(ITERATIONS, latest.iteration());
-                assertEquals(result.checkpoint().objectKey(), latest.objectKey());
-                assertEquals(1, registry.evaluations().evaluations(RUN).size());
-                var versions = registry.models().versions("oneshot-ct");
-                assertEquals(1, versions.size());
-                assertEquals(latest.id(), versions.get(0).checkpointId());
                 List<Checkpoint> cks = registry.training().checkpoints(RUN);
+                // every checkpoint scored on validation exactly once, whatever was killed; one test evaluation, of
+                // the chosen checkpoint
+                var evals = registry.evaluations().evaluations(RUN);
+                assertEquals(cks.stream().map(Checkpoint::id).sorted().toList(), evals.stream()
+                        .filter(e -> e.validation()).map(e -> e.checkpointId()).sorted().toList());
+                var tested = evals.stream().filter(e -> !e.validation()).toList();
+                assertEquals(1, tested.size());
+                assertEquals(result.checkpoint().id(), tested.get(0).checkpointId());
+                assertEquals(result.checkpoint().id(), registry.models().byAlias("oneshot-ct", "best").checkpointId());
+                assertEquals(latest.id(), registry.models().byAlias("oneshot-ct", "latest").checkpointId());
+                for (StageAttempt a : registry.attempts().attempts(RUN)) {
+                    assertTrue(!a.running(), "no attempt left open: " + a);
+                }
                 for (Checkpoint c : cks) {
                     assertEquals(c.sha256(), store.stat(c.objectKey()).orElseThrow().sha256(), c.objectKey());
                 }
@@ -113,8 +123,10 @@ class KillLoopTest {
                 PipelineResult reference = WorkerJvms.startRun(services.client(), RUN + "-reference", INPUT)
                         .getResult(6, TimeUnit.MINUTES, PipelineResult.class);
                 assertEquals("succeeded", reference.status(), reference.message());
-                CheckpointEntries.assertSameState(store, result.checkpoint().objectKey(),
-                        reference.checkpoint().objectKey(), tmp);
+                assertEquals(result.checkpoint().iteration(), reference.checkpoint().iteration(),
+                        "the same checkpoint chosen on validation");
+                CheckpointEntries.assertSameState(store, latest.objectKey(),
+                        registry.training().latest(RUN + "-reference").orElseThrow().objectKey(), tmp);
             } finally {
                 System.out.println("KillLoopTest seed " + seed + ":\n  " + String.join("\n  ", happened));
                 WorkerJvms.stop(worker);
@@ -160,11 +172,17 @@ class KillLoopTest {
         return resumed;
     }
 
-    /** Waits until {@code stage} of the run has begun (for training: until it recorded a checkpoint). */
-    private static void awaitStage(Registry registry, Stage stage, WorkflowStub run) throws InterruptedException {
+    /**
+     * Waits until {@code stage} of the run has begun (for training: until it recorded a checkpoint; for validation:
+     * until the current worker scores one, or the run has moved on to its evaluation).
+     */
+    private static void awaitStage(Registry registry, Stage stage, WorkflowStub run, String worker)
+            throws InterruptedException {
         BooleanSupplier begun = switch (stage) {
             case REGISTER -> () -> true; // the run was just started on a polling worker
             case TRAIN -> () -> WorkerJvms.latest(registry, RUN).isPresent();
+            case VALIDATE -> () -> attemptsOf(registry).stream().anyMatch(a -> a.stage() == Stage.VALIDATE
+                    && a.running() && a.workerIdentity().equals(worker) || a.stage() == Stage.EVALUATE);
             default -> () -> attemptsOf(registry).stream().anyMatch(a -> a.stage() == stage);
         };
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);

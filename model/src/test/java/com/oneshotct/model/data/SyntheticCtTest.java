@@ -87,13 +87,15 @@ class SyntheticCtTest {
     @Test
     void writesTheLayoutSplitListsAndManifest() throws Exception {
         Path root = tmp.resolve("ds");
-        SynthResult r = new SyntheticCt(SMALL).write(root, s -> { });
-        assertEquals(r, new SyntheticCt(SMALL).plan(), "plan() re-derives what write() drew");
-        assertEquals(14, r.segmentation().size());
-        assertEquals(15, r.classification().size());
+        SyntheticCt.Options options = SMALL.withValidation(3, 6);
+        SynthResult r = new SyntheticCt(options).write(root, s -> { });
+        assertEquals(r, new SyntheticCt(options).plan(), "plan() re-derives what write() drew");
+        assertEquals(17, r.segmentation().size());
+        assertEquals(21, r.classification().size());
 
         Set<String> expected = new TreeSet<>(List.of("manifest.json",
                 "segmentation/train_split_segmentation.txt", "segmentation/test_split_segmentation.txt",
+                "segmentation/val_split_segmentation.txt", "classification/val_split_classification.txt",
                 "classification/train_split_classification.txt", "classification/test_split_classification.txt"));
         for (String split : SyntheticCt.SPLITS) {
             List<String> seg = new ArrayList<>();
@@ -127,22 +129,32 @@ class SyntheticCtTest {
         r.classification().stream().filter(c -> c.split().equals("train")).forEach(c -> perClass[c.label().index]++);
         assertArrayEquals(new long[] {3, 3, 3}, perClass);
 
-        // train and test patients are disjoint
-        Set<String> trainPatients = new TreeSet<>();
-        Set<String> testPatients = new TreeSet<>();
+        // train, validation and test patients are disjoint
+        java.util.Map<String, Set<String>> patients = new java.util.TreeMap<>();
         for (SynthResult.SegItem it : r.segmentation()) {
-            (it.split().equals("train") ? trainPatients : testPatients).add(it.name().substring(0, 5));
+            patients.computeIfAbsent(it.split(), k -> new TreeSet<>()).add(it.name().substring(0, 5));
         }
         for (SynthResult.ClsItem it : r.classification()) {
-            (it.split().equals("train") ? trainPatients : testPatients).add("c" + it.fileName().substring(2, 6));
+            patients.computeIfAbsent(it.split(), k -> new TreeSet<>()).add("c" + it.fileName().substring(2, 6));
         }
-        assertTrue(trainPatients.stream().noneMatch(testPatients::contains));
+        assertEquals(Set.of("train", "val", "test"), patients.keySet());
+        for (String a : patients.keySet()) {
+            for (String b : patients.keySet()) {
+                if (!a.equals(b)) {
+                    assertTrue(patients.get(a).stream().noneMatch(patients.get(b)::contains), a + " / " + b);
+                }
+            }
+        }
+        // a validation split came later: it changes no training or test slice
+        SynthResult without = new SyntheticCt(SMALL).plan();
+        assertEquals(without.segmentation(), r.segmentation().stream().filter(i -> !i.split().equals("val"))
+                .toList());
 
         Manifest m = Manifest.read(root.resolve("manifest.json"));
         expected.remove("manifest.json");
         assertEquals(new ArrayList<>(expected), m.files().stream().map(Manifest.Entry::path).toList());
         m.verify(root);
-        assertEquals(new SyntheticCt(SMALL).datasetName(), m.name());
+        assertEquals(new SyntheticCt(options).datasetName(), m.name());
     }
 
     @Test

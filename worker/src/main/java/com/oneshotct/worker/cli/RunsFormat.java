@@ -44,12 +44,12 @@ final class RunsFormat {
         }
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("RUN", "STATUS", "BACKBONE", "DATASET", "CREATED", "STAGE", "ITER", "CKPTS", "FAILED",
-                "BEST_WF1", "BEST_MAP"));
+                "BEST_WF1", "BEST_MAP", "VAL_WF1", "VAL_MAP"));
         for (RunSummary s : runs) {
             rows.add(List.of(s.workflowId(), s.status().sql(), s.backbone(), s.datasetName(), text(s.createdAt()),
                     s.currentStage() == null ? "-" : s.currentStage().sql(), text(s.lastIteration()),
                     String.valueOf(s.checkpoints()), String.valueOf(s.failedAttempts()), num(s.bestWeightedF1()),
-                    num(s.bestMap())));
+                    num(s.bestMap()), num(s.bestValWeightedF1()), num(s.bestValMap())));
         }
         return table(rows);
     }
@@ -114,8 +114,13 @@ final class RunsFormat {
         }
         indent(b, rows);
 
-        b.append(NL).append("evaluations (").append(d.evaluations().size()).append(")").append(NL);
-        for (Evaluation e : d.evaluations()) {
+        List<Evaluation> validations = d.evaluations().stream().filter(Evaluation::validation).toList();
+        if (!validations.isEmpty()) {
+            b.append(NL).append(validation(validations, d.modelVersions()));
+        }
+        List<Evaluation> tests = d.evaluations().stream().filter(e -> !e.validation()).toList();
+        b.append(NL).append("evaluations (").append(tests.size()).append(")").append(NL);
+        for (Evaluation e : tests) {
             b.append(evaluation(e));
         }
 
@@ -208,6 +213,33 @@ final class RunsFormat {
             out.add(all.get((int) Math.round((double) i * (all.size() - 1) / (n - 1))));
         }
         return out;
+    }
+
+    /**
+     * The checkpoints scored while the run trained, one line each, the chosen one (the model version aliased
+     * {@code best}) marked; which images they were, once below.
+     */
+    static String validation(List<Evaluation> validations, List<ModelVersion> versions) {
+        StringBuilder b = new StringBuilder("validation (").append(validations.size())
+                .append(" checkpoints scored while training)").append(NL);
+        java.util.Set<Long> best = new java.util.HashSet<>();
+        for (ModelVersion v : versions) {
+            if (v.hasAlias("best")) {
+                best.add(v.checkpointId());
+            }
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("", "ITER", "IMAGES", "ACCURACY", "WEIGHTED_F1", "AP50", "MAP", "COCO_AP"));
+        for (Evaluation e : validations) {
+            EvaluationScores s = e.scores();
+            rows.add(List.of(best.contains(e.checkpointId()) ? "best" : "", String.valueOf(e.checkpointIteration()),
+                    String.valueOf(s.imageCount()), num(s.accuracy()), num(s.weightedF1()), num(s.ap50()),
+                    num(s.map()), num(s.cocoAp())));
+        }
+        indent(b, rows);
+        validations.stream().map(Evaluation::imagesFrom).filter(java.util.Objects::nonNull).distinct()
+                .forEach(f -> b.append("  images: ").append(f).append(NL));
+        return b.toString();
     }
 
     private static String evaluation(Evaluation e) {

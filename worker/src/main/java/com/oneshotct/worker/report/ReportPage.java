@@ -33,7 +33,8 @@ public final class ReportPage {
             + "document.body.dataset.images=i.length;document.body.dataset.imagesLoaded=n;});";
 
     /** The PNG files the page shows, as names relative to it; null where a figure is missing. */
-    public record Figures(String loss, String confusion, String sensitivity, String ap, List<String> overlays) {
+    public record Figures(String loss, String validation, String confusion, String sensitivity, String ap,
+            List<String> overlays) {
         public Figures {
             overlays = List.copyOf(overlays);
         }
@@ -51,7 +52,13 @@ public final class ReportPage {
         attempts(b, in.attempts());
         b.append("<h2>Training losses</h2>\n");
         image(b, f.loss(), "training losses by iteration");
-        evaluations(b, in.evaluations());
+        if (f.validation() != null) {
+            b.append("<h2>Validation while training</h2>\n<p>Each checkpoint scored on the validation images by the CPU"
+                    + " workers while training went on; the dashed line is the checkpoint the run chose, tested and"
+                    + " registered.</p>\n");
+            image(b, f.validation(), "validation scores by checkpoint iteration");
+        }
+        evaluations(b, in.evaluations().stream().filter(e -> !e.validation()).toList());
         confusion(b, in.focus(), f);
         apSection(b, in, f.ap());
         overlays(b, in, f.overlays());

@@ -41,6 +41,14 @@ public final class ReportWriter {
         if (!in.curve().isEmpty()) {
             loss = png(dir, "loss.png", LossChart.render("training losses", series(in.curve()), 900, 420), images);
         }
+        String validation = null;
+        List<Evaluation> validations = in.evaluations().stream().filter(Evaluation::validation).toList();
+        if (!validations.isEmpty()) {
+            int lastIteration = in.curve().stream().mapToInt(p -> p.iteration()).max().orElse(0);
+            int chosen = in.focus() == null || in.focus().validation() ? -1 : in.focus().checkpointIteration();
+            validation = png(dir, "validation.png", ValidationChart.render(validations, chosen, lastIteration, 900,
+                    360), images);
+        }
         String confusion = null;
         String sensitivity = null;
         Evaluation focus = in.focus();
@@ -69,7 +77,8 @@ public final class ReportWriter {
             overlays.add(png(dir, String.format(Locale.ROOT, "slice-%02d.png", i + 1), in.overlays().get(i).image(),
                     images));
         }
-        String html = ReportPage.html(in, new ReportPage.Figures(loss, confusion, sensitivity, ap, overlays));
+        String html = ReportPage.html(in, new ReportPage.Figures(loss, validation, confusion, sensitivity, ap,
+                overlays));
         Path index = dir.resolve(INDEX);
         try {
             Files.writeString(index, html, StandardCharsets.UTF_8);

@@ -117,9 +117,12 @@ public final class RunReport {
         List<Evaluation> evals = d.evaluations();
         Evaluation focus = null;
         Checkpoint checkpoint;
+        // the checkpoint the run tested (validation rows score every checkpoint; the test rows, the chosen one)
+        List<Evaluation> tested = evals.stream().filter(e -> !e.validation()).toList();
+        List<Evaluation> candidates = tested.isEmpty() ? evals : tested;
         if (!evals.isEmpty()) {
-            long used = evals.get(evals.size() - 1).checkpointId();
-            List<Evaluation> ofUsed = evals.stream().filter(e -> e.checkpointId() == used).toList();
+            long used = candidates.get(candidates.size() - 1).checkpointId();
+            List<Evaluation> ofUsed = candidates.stream().filter(e -> e.checkpointId() == used).toList();
             focus = ofUsed.stream().filter(e -> e.scores().split().equals(DEFAULT_SPLIT)).findFirst()
                     .orElse(ofUsed.get(ofUsed.size() - 1));
             checkpoint = registry.training().checkpoint(used);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.oneshotct.workflows.pipeline.PipelineProgress;
 import com.oneshotct.workflows.pipeline.PipelineResult;
+import com.oneshotct.workflows.pipeline.ValidationProgress;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Locale;
@@ -53,6 +54,9 @@ public record RunView(String workflowId, String runId, String state, String task
                         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
             }
             line(out, "eta", p.etaSeconds() < 0 ? "unknown" : duration(p.etaSeconds()));
+            if (p.validation() != null) {
+                line(out, "validation", validation(p.validation()));
+            }
             if (p.waitingFor() != null) {
                 line(out, "waiting on", p.waitingFor());
                 out.println("  (oneshot run retry " + workflowId + " runs the stage again; oneshot run abort "
@@ -66,6 +70,9 @@ public record RunView(String workflowId, String runId, String state, String task
             line(out, "iterations", String.valueOf(result.iterations()));
             if (result.checkpoint() != null) {
                 line(out, "checkpoint", result.checkpoint().objectKey());
+            }
+            if (result.validation() != null) {
+                line(out, "validation", validation(result.validation()));
             }
             if (result.modelName() != null) {
                 line(out, "model", result.modelName() + " v" + result.modelVersion());
@@ -96,6 +103,25 @@ public record RunView(String workflowId, String runId, String state, String task
         o.set("result", json.valueToTree(result));
         o.put("failure", failure);
         return o;
+    }
+
+    /** {@code 5 scored (1 running, 2 queued), best iteration 40: weighted_f1 0.6120 (2 since)}. */
+    static String validation(ValidationProgress v) {
+        StringBuilder b = new StringBuilder().append(v.scores().size()).append(" scored");
+        if (v.running() + v.queued() > 0) {
+            b.append(" (").append(v.running()).append(" running, ").append(v.queued()).append(" queued)");
+        }
+        if (v.failed() > 0) {
+            b.append(", ").append(v.failed()).append(" failed");
+        }
+        if (v.metric() != null && !v.scores().isEmpty()) {
+            b.append(", best iteration ").append(v.bestIteration()).append(": ").append(v.metric())
+                    .append(String.format(Locale.ROOT, " %.4f", v.best()));
+            if (v.sinceBest() > 0) {
+                b.append(" (").append(v.sinceBest()).append(" since)");
+            }
+        }
+        return b.toString();
     }
 
     /** Whole seconds as {@code 1h 02m 03s}, {@code 4m 05s} or {@code 6s}. */

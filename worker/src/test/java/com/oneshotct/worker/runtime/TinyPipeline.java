@@ -81,8 +81,8 @@ public final class TinyPipeline implements ParameterResolver {
         ObjectStore store = new ObjectStore(s3Config);
         store.ensureBucket();
         Path data = dir.resolve("synthetic");
-        new SyntheticCt(SyntheticCt.Options.defaults().withSeed(3).withSize(64).withCounts(4, 2, 6, 6))
-                .write(data, line -> { });
+        new SyntheticCt(SyntheticCt.Options.defaults().withSeed(3).withSize(64).withCounts(4, 2, 6, 6)
+                .withValidation(2, 3)).write(data, line -> { });
         new DatasetPush(store).push(data, "e2e-data");
         Path cache = dir.resolve("cache");
         PipelineResult result;

@@ -31,6 +31,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class ReplayTest {
     static final String HAPPY_PATH = "histories/happy-path.json";
     static final String REQUEST = "{\"dataset\": \"cncb-demo\", \"iterations\": 20, \"checkpointInterval\": 5}";
+    /** A run that scores its checkpoints while it trains (recorded after checkpoint validation came). */
+    static final String VALIDATING = "histories/validating.json";
+    static final String VALIDATING_REQUEST =
+            "{\"dataset\": \"cncb-demo\", \"iterations\": 40, \"checkpointInterval\": 10, \"earlyStop\": 5}";
 
     @Test
     void happyPathHistoryReplays() throws Exception {
@@ -46,6 +50,36 @@ class ReplayTest {
         // machine can hold the workflow thread past the SDK's 1 s deadlock detector
         PipelineInput.parse(null).toJson();
         WorkflowReplayer.replayWorkflowExecution(history, TrainingPipelineImpl.class);
+    }
+
+    @Test
+    void validatingHistoryReplays() throws Exception {
+        WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(read(VALIDATING));
+        List<HistoryEvent> events = history.getEvents();
+        // checkpoints 10, 20, 30 and the last, 40, scored beside training, plus the registry's catch-up list
+        assertEquals(4, events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+                && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("Validate"))
+                .count());
+        assertEquals(1, events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+                && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("Checkpoints"))
+                .count());
+        assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, events.get(events.size() - 1).getEventType());
+        PipelineInput.parse(null).toJson();
+        WorkflowReplayer.replayWorkflowExecution(history, TrainingPipelineImpl.class);
+    }
+
+    /** Writes the validating run's history into the test resources; off unless {@code -Doneshot.record=true}. */
+    @Test
+    @EnabledIfSystemProperty(named = "oneshot.record", matches = "true")
+    void recordValidating() throws IOException {
+        try (PipelineTestBed bed = new PipelineTestBed()) {
+            bed.fakes.everyCheckpoint = true;
+            bed.pipeline("replay-validating").run(PipelineTestBed.json(VALIDATING_REQUEST));
+            String json = bed.client.fetchHistory("replay-validating").toJson(true);
+            Path out = Path.of("src/test/resources").resolve(VALIDATING);
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, json + "\n");
+        }
     }
 
     /** The control: the same history against code that swaps two activity calls must fail to replay. */

@@ -136,8 +136,14 @@ public final class EvaluationActivitiesImpl implements EvaluationActivities {
         }
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
             Evaluator evaluator = evaluator(row, manager, request.backbone(), request.imageSize());
-            Evaluation e = evaluator.evaluate(manager, set, ValidationSet.VAL, (done, total) -> heartbeat.accept(done));
-            EvaluationScores scores = Scores.of(e);
+            EvaluationScores scores;
+            try {
+                scores = Scores.of(evaluator.evaluate(manager, set, ValidationSet.VAL,
+                        (done, total) -> heartbeat.accept(done)));
+            } catch (IllegalArgumentException e) {
+                // e.g. validation images of one task only: the registry's row holds both halves
+                throw Failures.badData(e.getMessage());
+            }
             long id = registry.evaluations().record(row.id(), scores, set.imagesFrom()).id();
             return new ValidateResult(request.checkpoint(), id, Scores.headline(scores), set.imagesFrom(),
                     set.segmentation().size(), set.classification().size(), (System.nanoTime() - started) / 1e9);

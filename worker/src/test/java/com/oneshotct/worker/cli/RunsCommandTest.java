@@ -97,7 +97,7 @@ class RunsCommandTest {
         assertTrue(lines[0].startsWith("RUN     STATUS     BACKBONE   DATASET"), lines[0]);
         assertTrue(lines[1].startsWith("wf-two  failed"), lines[1]);
         assertTrue(lines[2].startsWith("wf-one  succeeded  resnext50"), lines[2]);
-        assertTrue(lines[2].endsWith("0.8100    0.4700"), lines[2]);
+        assertTrue(lines[2].endsWith("0.8100    0.4700    -        -"), lines[2]);
 
         assertEquals(0, runs("list", "--status", "SUCCEEDED", "--backbone", "resnext50", "--dataset", "cncb-demo"));
         assertEquals(2, out.toString().split("\\R").length);

@@ -36,18 +36,19 @@ class SynthCommandTest {
     void writesADatasetAndPrintsItsId() throws Exception {
         Path ds = tmp.resolve("ds");
         int code = run("--out", ds.toString(), "--seed", "3", "--size", "64", "--seg-train", "3", "--seg-test", "2",
-                "--cls-train", "4", "--cls-test", "3");
+                "--cls-train", "4", "--cls-test", "3", "--seg-val", "2", "--cls-val", "3");
         assertEquals(0, code, err.toString());
         Path manifest = ds.resolve("manifest.json");
         Manifest m = Manifest.read(manifest);
         m.verify(ds);
-        // 5 images + 5 masks + 7 classification slices + 4 split lists
-        assertEquals(21, m.files().size());
+        // 7 images + 7 masks + 10 classification slices + 6 split lists
+        assertEquals(30, m.files().size());
         String text = out.toString();
         assertTrue(text.contains("dataset id: " + Manifest.id(manifest)), text);
-        assertTrue(text.contains("segmentation: 3 train, 2 test"), text);
-        assertTrue(text.contains("classification: 4 train, 3 test"), text);
-        assertTrue(text.contains("(21 files)"), text);
+        assertTrue(text.contains("segmentation: 3 train, 2 val, 2 test"), text);
+        assertTrue(text.contains("classification: 4 train, 3 val, 3 test"), text);
+        assertTrue(text.contains("(30 files)"), text);
+        assertTrue(Files.isRegularFile(ds.resolve("segmentation/val_split_segmentation.txt")));
         assertTrue(err.toString().contains("segmentation train 3/3"), err.toString());
         assertTrue(err.toString().contains("classification test 3/3"), err.toString());
         assertTrue(Files.isRegularFile(ds.resolve("classification/train/0_0001_1_0030.png")));

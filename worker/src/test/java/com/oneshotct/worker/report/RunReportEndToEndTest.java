@@ -44,15 +44,17 @@ class RunReportEndToEndTest {
                 .stream().filter(i -> i.split().equals("test")).map(SegmentationItem::name).sorted().limit(3).toList();
         assertTrue(!first.isEmpty(), "the test split has segmentation slices");
         assertEquals(first, w.inputs().overlays().stream().map(SliceOverlay::name).toList());
+        List<Evaluation> evals = registry.evaluations().evaluations(TinyPipeline.WORKFLOW_ID).stream()
+                .filter(e -> !e.validation()).toList();
+        assertEquals(1, evals.size(), "one test evaluation, of the checkpoint the run chose on validation");
+        Evaluation row = evals.get(0);
         String joined = String.join("\n", progress);
-        for (String phase : List.of("reading run", "fetching checkpoint of iteration 6", "fetching dataset 'e2e-data'",
+        for (String phase : List.of("reading run", "fetching checkpoint of iteration " + row.checkpointIteration(),
+                "fetching dataset 'e2e-data'",
                 "evaluating split 'test'", "overlay " + first.size() + "/" + first.size(), "writing the page")) {
             assertTrue(joined.contains(phase), phase + " in " + joined);
         }
 
-        List<Evaluation> evals = registry.evaluations().evaluations(TinyPipeline.WORKFLOW_ID);
-        assertEquals(1, evals.size());
-        Evaluation row = evals.get(0);
         EvaluationScores s = row.scores();
         ReportInputs in = w.inputs();
         assertEquals(row.checkpointId(), in.checkpoint().id(), "the checkpoint the evaluation scored");
@@ -84,12 +86,13 @@ class RunReportEndToEndTest {
         assertEquals(ReportPage.number(s.ap50()), cell(html, "data-iou=\"0.50\""));
         assertEquals(ReportPage.number(s.ap75()), cell(html, "data-iou=\"0.75\""));
         assertTrue(html.contains("This evaluation reproduces the registry's row exactly."));
-        // loss, confusion, sensitivity, AP per IoU and the slices, each a PNG that decodes
-        assertEquals(4 + first.size(), w.images().size(), w.images().toString());
+        // loss, validation, confusion, sensitivity, AP per IoU and the slices, each a PNG that decodes
+        assertEquals(5 + first.size(), w.images().size(), w.images().toString());
+        assertTrue(html.contains("<h2>Validation while training</h2>"), "the validation scores' chart");
         for (Path p : w.images()) {
             assertNotNull(ImageIO.read(p.toFile()), p.toString());
         }
         assertTrue(html.contains("<td>" + TinyPipeline.WORKFLOW_ID + "</td>"));
-        assertEquals(5, in.attempts().size(), "one attempt of each stage");
+        assertEquals(5 + 2, in.attempts().size(), "one attempt of each stage, one scoring of each checkpoint");
     }
 }

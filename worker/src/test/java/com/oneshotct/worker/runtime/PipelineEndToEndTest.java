@@ -71,7 +71,8 @@ class PipelineEndToEndTest {
         assertEquals(List.of(3, 6), validations.stream().map(Evaluation::checkpointIteration).toList(),
                 "one validation row per checkpoint");
         for (Evaluation v : validations) {
-            assertEquals(5, v.scores().imageCount(), "the whole val split: 2 segmentation + 3 classification");
+            assertEquals(3, v.scores().imageCount(), "the whole val split: its 3 classification images (the row's"
+                    + " image count; its 2 segmentation images give the AP)");
             assertNull(v.imagesFrom(), "all of split 'val'");
         }
         // the selection, recomputed from the registry's rows: highest weighted F1 (the data has classification),

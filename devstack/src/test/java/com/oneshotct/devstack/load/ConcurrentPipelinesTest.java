@@ -97,9 +97,13 @@ class ConcurrentPipelinesTest {
             Files.delete(file);
             finalCheckpoints.add(latest.id());
             assertEquals(ITERATION_LOSSES * LoadRun.ITERATIONS, registry.training().curve(id).size(), id);
+            // one validation score per checkpoint (scored beside training), one test evaluation of the chosen one
             var evals = registry.evaluations().evaluations(id);
-            assertEquals(1, evals.size(), id);
-            assertEquals(latest.id(), evals.get(0).checkpointId(), id);
+            assertEquals(cks.stream().map(Checkpoint::id).toList(), evals.stream().filter(e -> e.validation())
+                    .map(e -> e.checkpointId()).toList(), id);
+            var tested = evals.stream().filter(e -> !e.validation()).toList();
+            assertEquals(1, tested.size(), id);
+            assertEquals(latest.id(), tested.get(0).checkpointId(), id + ": one checkpoint, so it is the chosen one");
         }
         Set<String> objects = load.store().list("runs/").stream().map(ObjectInfo::key)
                 .collect(Collectors.toCollection(TreeSet::new));

@@ -2,9 +2,7 @@ package com.oneshotct.worker.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,17 +22,13 @@ public final class LossChart {
 
     /** @param series name -> (iteration, value) points in iteration order */
     public static BufferedImage render(String title, Map<String, List<double[]>> series, int width, int height) {
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
+        ChartCanvas canvas = new ChartCanvas(title, width, height);
+        Graphics2D g = canvas.g;
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            int left = 60;
-            int right = width - 150;
-            int top = 30;
-            int bottom = height - 40;
+            int left = canvas.left;
+            int right = canvas.right;
+            int top = canvas.top;
+            int bottom = canvas.bottom;
             double xMax = 1;
             double yMin = Double.POSITIVE_INFINITY;
             double yMax = Double.NEGATIVE_INFINITY;
@@ -53,11 +47,6 @@ public final class LossChart {
             }
             double lo = Math.floor(Math.log10(yMin));
             double hi = Math.ceil(Math.log10(yMax));
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-            g.drawString(title, left, 20);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-            g.drawRect(left, top, right - left, bottom - top);
             for (double d = lo; d <= hi; d++) {
                 int y = yPix(Math.pow(10, d), lo, hi, top, bottom);
                 g.setColor(new Color(225, 225, 225));
@@ -99,7 +88,7 @@ public final class LossChart {
         } finally {
             g.dispose();
         }
-        return img;
+        return canvas.image;
     }
 
     /** Centred moving average of the finite positive values, window 2h+1. */

@@ -3,9 +3,7 @@ package com.oneshotct.worker.report;
 import com.oneshotct.db.Evaluation;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -43,22 +41,13 @@ public final class ValidationChart {
         List<Evaluation> pts = validations.stream().sorted(Comparator.comparingInt(Evaluation::checkpointIteration))
                 .toList();
         double xs = Math.max(1, Math.max(xMax, pts.isEmpty() ? 1 : pts.get(pts.size() - 1).checkpointIteration()));
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
+        ChartCanvas canvas = new ChartCanvas("validation scores by checkpoint", width, height);
+        Graphics2D g = canvas.g;
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            int left = 60;
-            int right = width - 150;
-            int top = 30;
-            int bottom = height - 40;
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-            g.drawString("validation scores by checkpoint", left, 20);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-            g.drawRect(left, top, right - left, bottom - top);
+            int left = canvas.left;
+            int right = canvas.right;
+            int top = canvas.top;
+            int bottom = canvas.bottom;
             for (int i = 0; i <= 4; i++) {
                 int y = bottom - (bottom - top) * i / 4;
                 g.setColor(new Color(225, 225, 225));
@@ -103,7 +92,7 @@ public final class ValidationChart {
         } finally {
             g.dispose();
         }
-        return img;
+        return canvas.image;
     }
 
     private static int x(double iteration, double xMax, int left, int right) {

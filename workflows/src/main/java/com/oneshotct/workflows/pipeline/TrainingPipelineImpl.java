@@ -34,6 +34,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -260,8 +261,8 @@ public class TrainingPipelineImpl implements TrainingPipeline {
     private void stopIfStale() {
         if (earlyStop == null && !stopRequested && scoring.stale()) {
             ValidationProgress v = scoring.snapshot();
-            earlyStop = "stopped early: " + v.sinceBest() + " scored checkpoints without improving on iteration "
-                    + v.bestIteration() + " (" + v.metric() + " " + String.format("%.4f", v.best()) + ")";
+            earlyStop = String.format(Locale.ROOT, "stopped early: %d scored checkpoints without improving on"
+                    + " iteration %d (%s %.4f)", v.sinceBest(), v.bestIteration(), v.metric(), v.best());
             log.info("run {}: {}", id, earlyStop);
             stopRequested = true;
         }
@@ -270,7 +271,8 @@ public class TrainingPipelineImpl implements TrainingPipeline {
     /**
      * After training: the last checkpoint is a candidate whatever its number; checkpoints the workflow did not
      * hear of (a lost progress signal) are taken from the registry; then every scoring ends and the best is chosen.
-     * With no checkpoint scored (every scoring failed) the last one is chosen, and the note says so.
+     * With no checkpoint scored (every scoring failed) the last one is chosen; the result's validation shows the
+     * failures and no score.
      */
     private CheckpointRef select(CheckpointRef last) {
         scoring.offer(last, true);

@@ -35,4 +35,11 @@ final class ChartCanvas {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.drawRect(left, top, right - left, bottom - top);
     }
+
+    /** Legend entry {@code k} (from 0) right of the box: a swatch in the current colour, then {@code name}. */
+    void legend(int k, String name) {
+        g.fillRect(right + 10, top + 5 + 16 * k, 12, 4);
+        g.setColor(Color.BLACK);
+        g.drawString(name, right + 26, top + 10 + 16 * k);
+    }
 }

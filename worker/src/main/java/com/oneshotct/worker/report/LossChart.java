@@ -80,10 +80,7 @@ public final class LossChart {
                                 xPix(b[0], xMax, left, right), yPix(b[1], lo, hi, top, bottom));
                     }
                 }
-                g.fillRect(right + 10, top + 5 + 16 * k, 12, 4);
-                g.setColor(Color.BLACK);
-                g.drawString(e.getKey(), right + 26, top + 10 + 16 * k);
-                k++;
+                canvas.legend(k++, e.getKey());
             }
         } finally {
             g.dispose();

@@ -84,10 +84,7 @@ public final class ValidationChart {
                     px = x;
                     py = y;
                 }
-                g.fillRect(right + 10, top + 5 + 16 * k, 12, 4);
-                g.setColor(Color.BLACK);
-                g.drawString(m.getKey(), right + 26, top + 10 + 16 * k);
-                k++;
+                canvas.legend(k++, m.getKey());
             }
         } finally {
             g.dispose();
